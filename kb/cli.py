@@ -1,0 +1,184 @@
+"""The `kb` command line: parse, resolve settings, call one library function, print, exit.
+
+The library never prints; this module prints results to stdout and one line per problem to
+stderr, and exits non-zero when anything went wrong.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from kb import __version__, config
+from kb.errors import KbError
+
+EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
+
+
+def _settings(args: argparse.Namespace) -> config.Settings:
+    flags = {name: getattr(args, name, None) for name in ("data_dir", "base", "host", "port", "update_token")}
+    return config.resolve(flags)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kb.build import build
+
+    settings = _settings(args)
+    report = build(args.paths or ["seeds"], settings, progress=not args.quiet)
+    return _report(report, settings, "built")
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from kb.build import add
+
+    settings = _settings(args)
+    report = add(args.paths, settings, progress=not args.quiet)
+    return _report(report, settings, "added")
+
+
+def _report(report, settings: config.Settings, verb: str) -> int:
+    for problem in report.skipped:
+        print(f"kb: skipped {problem}", file=sys.stderr)
+    print(f"kb: {verb} {report.pages} pages, {report.triples} triples in {settings.data_dir}", file=sys.stderr)
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kb.pipeline import extract
+
+    result = extract(args.page, _settings(args))
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for item in result.items:
+            print(f"[{item.index + 1}] {item.kind}: {item.headline or item.text[:30]}")
+        for entity in result.entities:
+            print(f"  {entity.kind}: {entity.name}")
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kb.query import run_cli_query
+
+    run_cli_query(args.query, _settings(args), args.data, args.endpoint, args.format, sys.stdout.buffer)
+    return EXIT_OK
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    from kb.dump import dump
+
+    settings = _settings(args)
+    if args.output:
+        with open(args.output, "wb") as out:
+            dump(settings, args.format, out)
+    else:
+        dump(settings, args.format, sys.stdout.buffer)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kb.web.server import serve
+
+    serve(_settings(args), data_files=args.data)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kb.validate import validate
+
+    conforms, text = validate(_settings(args))
+    print(text)
+    return EXIT_OK if conforms else EXIT_ERROR
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from kb.push import push
+
+    count = push(_settings(args), args.endpoint, args.user, args.password)
+    print(f"kb: pushed {count} triples to {args.endpoint}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _data_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
+
+
+def _base(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base", help="base IRI of minted IRIs (default: $KB_BASE, else http://127.0.0.1:8000/)")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kb", description="A linked-data publisher for newspaper archives.")
+    top.add_argument("--version", action="version", version=f"kb {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("build", cmd_build, "(re)build the KB from page files or folders (default: seeds/)")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _data_dir(p), _base(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = command("add", cmd_add, "add or replace pages in an existing KB, incrementally")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _data_dir(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = command("extract", cmd_extract, "show what one page yields (items, entities)")
+    p.add_argument("page", metavar="PAGE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = command("query", cmd_query, "run SPARQL over the KB, RDF files or a remote endpoint")
+    p.add_argument("query", metavar="QUERY_OR_FILE", help="a SPARQL query, or a file holding one")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
+    source.add_argument("--data", nargs="+", metavar="FILE", help="query these RDF files instead of the KB")
+    source.add_argument("--endpoint", metavar="URL", help="query a remote SPARQL endpoint")
+    p.add_argument("--format", choices=("json", "xml", "csv", "tsv", "ttl", "nt", "jsonld"), default=None,
+                   help="result format (default: tsv for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE)")
+
+    p = command("dump", cmd_dump, "write the whole KB as RDF")
+    _data_dir(p)
+    p.add_argument("--format", choices=("ttl", "nt", "nq", "trig", "jsonld"), default="ttl")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    p = command("serve", cmd_serve, "serve the KB (SPARQL endpoint, entity pages, dumps) over HTTP")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
+    source.add_argument("--data", nargs="+", metavar="FILE", help="serve these RDF files instead of the KB")
+    p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    _base(p)
+    p.add_argument("--update-token", help="allow SPARQL Update with this bearer token (default: $KB_UPDATE_TOKEN)")
+
+    p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL)")
+    _data_dir(p)
+
+    p = command("push", cmd_push, "load the KB into an external SPARQL 1.1 store")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL/Graph Store endpoint")
+    _data_dir(p)
+    p.add_argument("--user", help="user name for HTTP basic authentication")
+    p.add_argument("--password", help="password for HTTP basic authentication")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KbError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except NotImplementedError as exc:
+        print(f"kb {args.command}: not implemented yet ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kb: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

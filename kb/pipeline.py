@@ -1,0 +1,26 @@
+"""The extraction pipeline for one page: read -> normalize -> segment -> extract entities."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.config import Settings
+from kb.model import Page, PageResult
+from kb.stages import dates, entities, normalize, read, segment
+
+# The stages in order, with their versioned names (recorded in provenance).
+STAGES = (read, normalize, dates, segment, entities)
+
+
+def stage_names() -> tuple[str, ...]:
+    return tuple(stage.NAME for stage in STAGES)
+
+
+def extract(path: str | Path, settings: Settings) -> PageResult:
+    """Run every stage over one page file; raises PageError when the file cannot be used."""
+    raw = read.read_page(path)
+    text, offsets = normalize.normalize(raw.source)
+    year, evidence = dates.infer_year(raw.id, text)
+    page = Page(raw.id, raw.path, raw.source, text, offsets, raw.sha256, raw.encoding, year, evidence)
+    items = segment.segment(page)
+    mentions, found, posts = entities.extract(page, items, settings)
+    return PageResult(page, items, mentions, found, posts)

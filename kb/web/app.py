@@ -1,0 +1,41 @@
+"""The web app, built by a factory: nothing is read from the environment at import time."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kb import __version__
+from kb.config import Settings
+from kb.errors import KbError
+from kb.web import entities, sparql
+from kb.web.backend import Backend
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def create_app(settings: Settings, backend: Backend) -> FastAPI:
+    app = FastAPI(title="kb", version=__version__, docs_url="/api", redoc_url=None)
+    app.state.settings = settings
+    app.state.backend = backend
+    app.state.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+    app.add_exception_handler(KbError, _error)
+    app.include_router(sparql.router)
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        return HTMLResponse(app.state.templates.get_template("home.html").render())
+
+    app.include_router(entities.router)  # last: it answers every other path
+    return app
+
+
+async def _error(request: Request, exc: KbError) -> Response:
+    """One error shape: JSON for machines, a short HTML page for browsers."""
+    status = exc.http_status
+    if "text/html" in request.headers.get("accept", ""):
+        page = request.app.state.templates.get_template("error.html").render(status=status, message=str(exc))
+        return HTMLResponse(page, status_code=status)
+    return JSONResponse({"error": type(exc).__name__, "status": status, "message": str(exc)}, status_code=status)
