@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SEEDS := $(wildcard seeds/*.txt)
 
-.PHONY: serve test build install clean
+.PHONY: serve test build install clean deps-serve deps-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,17 @@ data/.built: $(SEEDS) | $(STAMP)
 
 build: data/.built
 
-serve: data/.built
+# extra set-up steps (npm, Debian packages): see deps/README.md
+deps-serve:
+	@for script in deps/serve/*.sh; do [ -e "$$script" ] || continue; bash "$$script" || exit 1; done
+
+deps-test: deps-serve
+	@for script in deps/test/*.sh; do [ -e "$$script" ] || continue; bash "$$script" || exit 1; done
+
+serve: data/.built deps-serve
 	$(BIN)/kb serve --data-dir data
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) deps-test
 	$(BIN)/python -m pytest -q
 
 clean:

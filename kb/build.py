@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kb import rdf
 from kb.config import Settings
+from kb.dump import write_dumps
 from kb.errors import KbError, PageError
 from kb.iris import Minter
 from kb.model import Entity, PageResult
@@ -103,12 +104,18 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
         store.bulk_extend(rdf.page_quads(result, mint))
     store.bulk_extend(rdf.entity_quads(resolve(found), roles, mint))
     report.pages = len(found)
-    store.flush()
+    _finish(store, snapshot, settings)
     report.triples = len(store)
     del store
     (snapshot / "COMPLETE").write_text(json.dumps({"pages": report.pages, "triples": report.triples}))
     data.publish(snapshot)
     return report
+
+
+def _finish(store: ox.Store, snapshot: Path, settings: Settings) -> None:
+    """What every new snapshot gets once its pages are in: the dataset description, the dumps."""
+    store.flush()
+    write_dumps(store, snapshot / "dumps")
 
 
 def _write_page_cache(snapshot: Path, result: PageResult) -> None:

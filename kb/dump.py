@@ -1,6 +1,8 @@
 """Write the whole KB as RDF: triples (ttl, nt, jsonld) or quads with named graphs (nq, trig)."""
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -30,3 +32,11 @@ def write(store: ox.Store, fmt: str, out: BinaryIO) -> None:
         ox.serialize(store, out, FORMATS[fmt], prefixes=prefixes)
     else:
         ox.serialize((quad.triple for quad in store), out, FORMATS[fmt], prefixes=prefixes)
+
+
+def write_dumps(store: ox.Store, folder: Path) -> None:
+    """The downloadable dumps of a snapshot, gzipped (served under /dumps/)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt in ("ttl", "nq"):
+        with gzip.open(folder / f"kb.{fmt}.gz", "wb") as out:
+            write(store, fmt, out)

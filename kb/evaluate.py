@@ -1,0 +1,126 @@
+"""Score extraction against hand annotations (../shared/gold/): precision, recall, F1 per kind.
+
+The gold files are a yardstick only: nothing here feeds back into extraction.
+Strings are compared after the gold's own normalization: no whitespace, overprinted
+doubles undone.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from kb.model import PageResult
+
+KINDS = ("items", "bylines", "people", "posts", "organizations", "projects", "places", "events")
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text: str | None) -> str:
+    return _SPACE.sub("", text or "")
+
+
+@dataclass
+class Score:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, predicted: Iterable, gold: Iterable) -> None:
+        pred, want = Counter(predicted), Counter(gold)
+        self.true_positives += sum((pred & want).values())
+        self.predicted += sum(pred.values())
+        self.gold += sum(want.values())
+
+    def __str__(self) -> str:
+        return (f"P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f} "
+                f"(tp={self.true_positives} pred={self.predicted} gold={self.gold})")
+
+
+def match_items(result: PageResult, gold: dict) -> dict[int, str]:
+    """Pair predicted items with gold articles (one to one) by headline or body start."""
+    pairs: dict[int, str] = {}
+    taken: set[str] = set()
+    for item in result.items:
+        headline, start = norm(item.headline), norm(item.text)[:12]
+        for article in gold["articles"]:
+            if article["id"] in taken:
+                continue
+            same_headline = headline and headline == article["headline"]
+            same_start = start and article["body_start"] and start == article["body_start"]
+            if same_headline or same_start:
+                pairs[item.index] = article["id"]
+                taken.add(article["id"])
+                break
+    return pairs
+
+
+def score_page(result: PageResult, gold: dict) -> dict[str, Score]:
+    scores = {kind: Score() for kind in KINDS}
+    pairs = match_items(result, gold)
+    scores["items"].add([pairs.get(i.index, f"pred{i.index}") for i in result.items],
+                        [a["id"] for a in gold["articles"]])
+    scores["bylines"].add(
+        [(pairs.get(i.index, f"pred{i.index}"), role, norm(name))
+         for i in result.items
+         for role, names in (("reporter", i.reporters), ("photographer", i.photographers),
+                             ("correspondent", i.correspondents))
+         for name in names],
+        [(a["id"], role, name)
+         for a in gold["articles"]
+         for role, key in (("reporter", "reporters"), ("photographer", "photographers"),
+                           ("correspondent", "correspondents"))
+         for name in a[key]],
+    )
+    entities = {kind: {norm(e.name) for e in result.entities if e.kind == kind}
+                for kind in ("person", "organization", "project", "place", "event")}
+    scores["people"].add(entities["person"], {p["name"] for p in gold["people"]})
+    scores["posts"].add({(norm(p.person), norm(p.title)) for p in result.posts},
+                        {(p["name"], r["title"]) for p in gold["people"] for r in p["roles"]})
+    scores["organizations"].add(_orgs_matched(result, gold), {o["name"] for o in gold["organizations"]})
+    scores["projects"].add(entities["project"], {p["name"] for p in gold["projects"]})
+    scores["places"].add(entities["place"], {p["name"] for p in gold["places"]})
+    scores["events"].add(entities["event"], {e["name"] for e in gold["events"]})
+    return scores
+
+
+def _orgs_matched(result: PageResult, gold: dict) -> set[str]:
+    """Predicted organizations, each named by the gold organization it matches (by full name
+    or by a form as printed), else by its own name."""
+    forms = {}
+    for org in gold["organizations"]:
+        for form in (org["name"], *org["as_printed"]):
+            forms[form] = org["name"]
+    found = set()
+    for entity in result.entities:
+        if entity.kind == "organization":
+            names = [norm(n) for n in (entity.name, *entity.alt_names)]
+            found.add(next((forms[n] for n in names if n in forms), names[0]))
+    return found
+
+
+def evaluate(results: Iterable[tuple[PageResult, Path]]) -> dict[str, Score]:
+    """Micro-averaged scores over pages; each result comes with its gold file."""
+    total = {kind: Score() for kind in KINDS}
+    for result, gold_path in results:
+        for kind, score in score_page(result, json.loads(gold_path.read_text(encoding="utf-8"))).items():
+            total[kind].true_positives += score.true_positives
+            total[kind].predicted += score.predicted
+            total[kind].gold += score.gold
+    return total
