@@ -1,12 +1,19 @@
-"""Build the KB from page files: extract every page (on all cores), resolve, map to RDF, store."""
+"""Build the KB from page files: extract every page (on all cores), resolve, map to RDF, store.
+
+`build` makes a fresh snapshot; `add` copies the current one (hard links, cheap) and replaces
+only the pages that changed. Either way the new snapshot is published in one atomic switch.
+"""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -18,14 +25,16 @@ from kb.iris import Minter
 from kb.model import Entity, PageResult
 from kb.pipeline import extract
 from kb.stages.resolve import resolve
-from kb.store import DataDir
+from kb.store import DataDir, open_store_read_only
 
 PAGE_SUFFIXES = (".txt",)
 
 
 @dataclass
 class BuildReport:
-    pages: int = 0
+    pages: int = 0  # pages in the KB afterwards
+    changed: int = 0  # pages (re)extracted by this run
+    unchanged: int = 0  # pages given again with the same content (kb add)
     triples: int = 0
     skipped: list[PageError] = field(default_factory=list)
 
@@ -35,7 +44,8 @@ def page_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PAGE_SUFFIXES and p.is_file()))
+            # not only regular files: a dangling link or unreadable entry is reported, not skipped silently
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in PAGE_SUFFIXES and not p.is_dir()))
         else:
             files.append(path)
     return files
@@ -56,8 +66,7 @@ def extract_all(files: list[Path], settings: Settings, progress: bool) -> Iterat
     workers = min(os.cpu_count() or 1, max(1, len(files) // 4))
     bar = _progress(len(files), progress)
     if workers <= 1:
-        results: Iterable[PageResult | PageError] = map(_extract_safely, jobs)
-        yield from _tick(results, bar)
+        yield from _tick(map(_extract_safely, jobs), bar)
         return
     with ProcessPoolExecutor(workers) as pool:
         yield from _tick(pool.map(_extract_safely, jobs, chunksize=4), bar)
@@ -83,29 +92,80 @@ def _progress(total: int, enabled: bool):
 
 def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True) -> BuildReport:
     """(Re)build the KB from pages into a new snapshot, then switch to it."""
+    files = _require_files(paths)
+    data = DataDir(settings.data_dir)
+    with _locked(data):
+        snapshot = data.new_snapshot()
+        (snapshot / "pages").mkdir()
+        store = ox.Store(str(snapshot / "store"))
+        report = _ingest(store, snapshot, files, settings, progress, known={})
+        return _complete(data, store, snapshot, settings, report)
+
+
+def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) -> BuildReport:
+    """Add or replace pages in the current KB; a page given again unchanged changes nothing."""
+    files = _require_files(paths)
+    data = DataDir(settings.data_dir)
+    with _locked(data):
+        current = data.current()
+        snapshot = data.new_snapshot()
+        open_store_read_only(current / "store").backup(str(snapshot / "store"))
+        shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
+        store = ox.Store(str(snapshot / "store"))
+        known = {p.stem: _read_cache(p)["sha256"] for p in (snapshot / "pages").glob("*.json")}
+        report = _ingest(store, snapshot, files, settings, progress, known)
+        if not report.changed:
+            del store
+            shutil.rmtree(snapshot)
+            report.pages, report.triples = len(known), len(open_store_read_only(current / "store"))
+            return report
+        return _complete(data, store, snapshot, settings, report)
+
+
+def _require_files(paths: Iterable[str | Path]) -> list[Path]:
+    paths = list(paths)
     files = page_files(paths)
     if not files:
         raise KbError(f"no page files (*.txt) found in {', '.join(map(str, paths))}")
-    data = DataDir(settings.data_dir)
-    snapshot = data.new_snapshot()
-    report = BuildReport()
+    return files
+
+
+def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settings, progress: bool,
+            known: dict[str, str]) -> BuildReport:
+    """Extract pages into the snapshot: each page's graph replaced, its cache written."""
     mint = Minter(settings.base)
-    (snapshot / "pages").mkdir()
-    store = ox.Store(str(snapshot / "store"))
-    found: list[tuple[Entity, ...]] = []
-    roles: set[str] = set()
+    report = BuildReport()
+    seen: dict[str, str] = {}
     for result in extract_all(files, settings, progress):
         if isinstance(result, PageError):
             report.skipped.append(result)
             continue
-        found.append(result.entities)
-        roles.update(post.title for post in result.posts)
-        _write_page_cache(snapshot, result)
+        page = result.page
+        if page.id in seen:
+            report.skipped.append(PageError(page.path, f"same page id {page.id!r} as {seen[page.id]}: rename one"))
+            continue
+        seen[page.id] = page.path
+        if known.get(page.id) == page.sha256:
+            report.unchanged += 1
+            continue
+        if page.id in known:
+            store.clear_graph(mint.graph(page.id))
         store.bulk_extend(rdf.page_quads(result, mint))
-    store.bulk_extend(rdf.entity_quads(resolve(found), roles, mint))
-    report.pages = len(found)
+        _write_cache(snapshot, result)
+        report.changed += 1
+    return report
+
+
+def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport) -> BuildReport:
+    """Resolve entities over every page of the snapshot, finish it, and publish it."""
+    caches = [_read_cache(p) for p in sorted((snapshot / "pages").glob("*.json"))]
+    mint = Minter(settings.base)
+    store.clear_graph(mint.entities_graph())
+    entities = resolve(tuple(_entity(e) for e in cache["entities"]) for cache in caches)
+    roles = {title for cache in caches for title in cache["roles"]}
+    store.bulk_extend(rdf.entity_quads(entities, roles, mint))
     _finish(store, snapshot, settings)
-    report.triples = len(store)
+    report.pages, report.triples = len(caches), len(store)
     del store
     (snapshot / "COMPLETE").write_text(json.dumps({"pages": report.pages, "triples": report.triples}))
     data.publish(snapshot)
@@ -118,6 +178,38 @@ def _finish(store: ox.Store, snapshot: Path, settings: Settings) -> None:
     write_dumps(store, snapshot / "dumps")
 
 
-def _write_page_cache(snapshot: Path, result: PageResult) -> None:
+def _write_cache(snapshot: Path, result: PageResult) -> None:
+    """What later adds need of a page without re-extracting it: its checksum and entities."""
+    cache = {
+        "sha256": result.page.sha256,
+        "path": result.page.path,
+        "entities": [asdict(e) for e in result.entities],
+        "roles": sorted({post.title for post in result.posts}),
+    }
     path = snapshot / "pages" / f"{result.page.id}.json"
-    path.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+
+
+def _read_cache(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _entity(data: dict[str, Any]) -> Entity:
+    return Entity(**{key: _tuples(value) for key, value in data.items()})
+
+
+def _tuples(value: Any) -> Any:
+    """JSON lists back into the model's tuples (nested too)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+@contextmanager
+def _locked(data: DataDir) -> Iterator[None]:
+    """One writer at a time per data dir (builds and adds); readers never wait."""
+    data.root.mkdir(parents=True, exist_ok=True)
+    with open(data.root / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KbError(f"another kb build or add is writing {data.root}; try again when it ends") from None
+        yield

@@ -41,7 +41,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 def _report(report, settings: config.Settings, verb: str) -> int:
     for problem in report.skipped:
         print(f"kb: skipped {problem}", file=sys.stderr)
-    print(f"kb: {verb} {report.pages} pages, {report.triples} triples in {settings.data_dir}", file=sys.stderr)
+    unchanged = f", {report.unchanged} unchanged" if report.unchanged else ""
+    print(f"kb: {verb} {report.changed} pages{unchanged}; the KB has {report.pages} pages, "
+          f"{report.triples} triples in {settings.data_dir}", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.config import Settings
+from kb.errors import PageError
 from kb.model import Page, PageResult
 from kb.stages import dates, entities, normalize, read, segment
 
@@ -22,5 +23,7 @@ def extract(path: str | Path, settings: Settings) -> PageResult:
     year, evidence = dates.infer_year(raw.id, text)
     page = Page(raw.id, raw.path, raw.source, text, offsets, raw.sha256, raw.encoding, year, evidence)
     items = segment.segment(page)
+    if not items:
+        raise PageError(raw.path, "no article found: not a newspaper page")
     mentions, found, posts = entities.extract(page, items, settings)
     return PageResult(page, items, mentions, found, posts)
