@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SEEDS := $(wildcard seeds/*.txt)
 
-.PHONY: serve test build install clean deps-serve deps-test
+.PHONY: serve test build install clean deps-serve deps-test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ serve: data/.built deps-serve
 
 test: $(TEST_STAMP) deps-test
 	$(BIN)/python -m pytest -q
+
+# benchmarks, not part of `make test` (see bench/README.md); BENCH_ARGS=--small for a quick check
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@ $(STAMP)
+
+bench: $(VENV)/.installed-bench deps-serve
+	bash bench/deps.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf data .venv

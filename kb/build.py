@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import rdf
+from kb import rdf, void
 from kb.config import Settings
 from kb.dump import write_dumps
 from kb.errors import KbError, PageError
@@ -174,8 +174,11 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
 
 def _finish(store: ox.Store, snapshot: Path, settings: Settings) -> None:
     """What every new snapshot gets once its pages are in: the dataset description, the dumps."""
+    rdf.publish_ontology(store, Minter(settings.base))
+    void.add_description(store, settings)  # before the dumps, so that they carry it
     store.flush()
     write_dumps(store, snapshot / "dumps")
+    void.write_description(store, snapshot, settings)  # with the dumps' sizes and checksums
 
 
 def _write_cache(snapshot: Path, result: PageResult) -> None:

@@ -136,7 +136,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = command("query", cmd_query, "run SPARQL over the KB, RDF files or a remote endpoint")
-    p.add_argument("query", metavar="QUERY_OR_FILE", help="a SPARQL query, or a file holding one")
+    p.add_argument("query", metavar="QUERY_OR_FILE", nargs="?",
+                   help="a SPARQL query, or a file holding one (may also come last, after --data FILE ...)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
     source.add_argument("--data", nargs="+", metavar="FILE", help="query these RDF files instead of the KB")

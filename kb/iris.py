@@ -1,9 +1,21 @@
-"""Readable, deterministic IRIs under the configured base: the same name gives the same IRI."""
+"""Readable, deterministic IRIs under the configured base: the same name gives the same IRI.
+
+Every IRI is a function of stable keys only (kind + full name, page id + position or source
+offsets, a title), never of build order or counters, so an entity keeps its IRI on every
+rebuild, in any page order, and when pages are added. Nothing a user may link to is a blank node.
+
+    {base}person/史根治  organization/…  project/…  place/…  event/…   resolved entities
+    {base}page/<page>  article/<page>/<n>  post/<page>/<n>  mention/<page>/<start>-<end>
+    {base}role/<title>  graph/<page>  graph/entities  extraction/<page>  software/kb/<version>
+    {base}ontology (terms: ontology#Term)  dataset  graph/void  dumps/<file>  sparql
+"""
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
+
+from kb.vocab import ONTOLOGY_PATH, Namespace, kb_namespace
 
 # characters RFC 3987 forbids in an IRI path segment, plus '/', '?' and '#'
 _UNSAFE = " \"<>\\^`{|}%/?#"
@@ -24,6 +36,7 @@ def segment(value: str) -> str:
 class Minter:
     def __init__(self, base: str) -> None:
         self.base = base
+        self.kb: Namespace = kb_namespace(base)
 
     def _iri(self, *parts: str) -> NamedNode:
         return NamedNode(self.base + "/".join(segment(p) for p in parts))
@@ -40,6 +53,14 @@ class Minter:
     def post(self, page_id: str, index: int) -> NamedNode:
         return self._iri("post", page_id, str(index + 1))
 
+    def mention(self, page_id: str, start: int, end: int) -> NamedNode:
+        """A mention, keyed by its [start, end) character span in the page's source file."""
+        return self._iri("mention", page_id, f"{start}-{end}")
+
+    def mention_part(self, mention: NamedNode, part: str) -> NamedNode:
+        """The target or selector of a mention: fragments of the mention's own document."""
+        return NamedNode(f"{mention.value}#{part}")
+
     def role(self, title: str) -> NamedNode:
         return self._iri("role", title)
 
@@ -49,8 +70,26 @@ class Minter:
     def entities_graph(self) -> NamedNode:
         return self._iri("graph", "entities")
 
+    def void_graph(self) -> NamedNode:
+        return self._iri("graph", "void")
+
+    def extraction(self, page_id: str) -> NamedNode:
+        return self._iri("extraction", page_id)
+
+    def software(self, version: str) -> NamedNode:
+        return self._iri("software", "kb", version)
+
+    def ontology(self) -> NamedNode:
+        return self._iri(ONTOLOGY_PATH)
+
     def dataset(self) -> NamedNode:
         return self._iri("dataset")
+
+    def dump(self, name: str) -> NamedNode:
+        return self._iri("dumps", name)
+
+    def sparql(self) -> NamedNode:
+        return self._iri("sparql")
 
 
 def to_uri(iri: str) -> str:

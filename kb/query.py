@@ -1,33 +1,34 @@
-"""Run SPARQL over the KB, over RDF files, or against a remote endpoint; serialize results."""
+"""Run SPARQL over the KB, over RDF files or against a remote endpoint.
+
+The default graph is the union of every graph (the KB keeps each page in its own graph),
+unless the query names its dataset (FROM / FROM NAMED) or the caller passes one.
+"""
 from __future__ import annotations
 
+import gzip
+import re
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
+from kb import results
 from kb.config import Settings
 from kb.errors import ConfigError, KbError, QueryError
 from kb.store import DataDir
 from kb.vocab import PREFIXES
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+RESULT_FORMATS = results.RESULT_FORMATS
+GRAPH_FORMATS = results.GRAPH_FORMATS
 FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".n3": ox.RdfFormat.N3,
+    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
 }
+# strings, IRIs and comments are skipped so that only a real FROM keyword counts
+_TOKENS = re.compile(r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>"""
+                     r"""|\#[^\n]*|(?<![\w:?$])(FROM)(?![\w:-])""", re.IGNORECASE | re.DOTALL)
 
 
 def query_text(query_or_file: str) -> str:
@@ -38,76 +39,126 @@ def query_text(query_or_file: str) -> str:
     return query_or_file
 
 
-def load_files(paths: Iterable[str | Path]) -> ox.Store:
-    """An in-memory store holding the given RDF files (format from each file's extension)."""
-    store = ox.Store()
+def file_format(path: Path) -> ox.RdfFormat:
+    suffixes = [s for s in path.suffixes if s != ".gz"]
+    fmt = FILE_FORMATS.get(suffixes[-1].lower() if suffixes else "")
+    if fmt is None:
+        raise ConfigError(f"{path}: unknown RDF format; name the file with one of "
+                          + ", ".join(sorted(FILE_FORMATS)) + " (optionally + .gz)")
+    return fmt
+
+
+def load_files(paths: Iterable[str | Path], store: ox.Store | None = None) -> ox.Store:
+    """Load RDF files into `store` (default: a new in-memory one). Triples go to the default
+    graph, quads (N-Quads, TriG) keep their graphs; the format comes from each file's name."""
+    store = ox.Store() if store is None else store
     for path in map(Path, paths):
-        suffixes = [s for s in path.suffixes if s != ".gz"]
-        fmt = FILE_FORMATS.get(suffixes[-1].lower() if suffixes else "")
-        if fmt is None:
-            raise ConfigError(f"{path}: unknown RDF format; use one of {', '.join(sorted(FILE_FORMATS))}")
+        fmt = file_format(path)
         try:
             if path.suffix == ".gz":
-                import gzip
-
                 with gzip.open(path, "rb") as data:
                     store.bulk_load(data, fmt, base_iri=path.resolve().as_uri())
             else:
                 store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
         except (OSError, SyntaxError, ValueError) as exc:
-            raise ConfigError(f"{path}: cannot load: {exc}") from None
+            raise ConfigError(f"{path}: cannot load as {fmt.name}: {exc}") from None
     return store
 
 
-def execute(store: ox.Store, query: str, **kwargs) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
-    """Run a query; the default graph is the union of all graphs unless a dataset is given."""
-    if "default_graph" not in kwargs:
-        kwargs.setdefault("use_default_graph_as_union", True)
+def names_dataset(query: str) -> bool:
+    """Whether the query has a FROM or FROM NAMED clause."""
+    return any(m.group(1) for m in _TOKENS.finditer(query))
+
+
+def dataset_options(query: str, default_graphs: list[str] | None = None,
+                    named_graphs: list[str] | None = None) -> dict:
+    """pyoxigraph options for the query's dataset: the protocol's default-graph-uri and
+    named-graph-uri win over FROM / FROM NAMED, which win over the union default graph."""
+    if default_graphs or named_graphs:
+        try:
+            return {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
+                    "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
+        except ValueError as exc:
+            raise QueryError(f"bad graph IRI in default-graph-uri / named-graph-uri: {exc}") from None
+    if names_dataset(query):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def execute(store: ox.Store, query: str, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None, **kwargs) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+    """Run a query with the KB's prefixes predeclared and the dataset rules above."""
+    options = {**dataset_options(query, default_graphs, named_graphs), **kwargs}
     try:
-        return store.query(query, prefixes=PREFIXES, **kwargs)
+        return store.query(query, prefixes=PREFIXES, **options)
     except SyntaxError as exc:
         raise QueryError(f"malformed query: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from None
 
 
-def serialize(result, fmt: str | None, out: BinaryIO) -> None:
-    if isinstance(result, ox.QueryTriples):
-        fmt = fmt or "ttl"
-        if fmt not in GRAPH_FORMATS:
-            raise ConfigError(f"--format {fmt} is for SELECT/ASK results; CONSTRUCT gives ttl, nt, jsonld or xml")
-        ox.serialize(result, out, GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "ttl" else None)
-        return
-    fmt = fmt or "tsv"
-    if fmt not in RESULT_FORMATS:
-        raise ConfigError(f"--format {fmt} is for CONSTRUCT results; SELECT/ASK give json, xml, csv or tsv")
-    result.serialize(out, RESULT_FORMATS[fmt])
+def default_format(result) -> str:
+    return "ttl" if isinstance(result, ox.QueryTriples) else "tsv"
 
 
-def run_cli_query(query_or_file: str, settings: Settings, data: list[str] | None, endpoint: str | None,
+def check_format(result, fmt: str) -> None:
+    if isinstance(result, ox.QueryTriples) and fmt not in GRAPH_FORMATS:
+        raise ConfigError(f"--format {fmt} is for SELECT/ASK results; CONSTRUCT/DESCRIBE give "
+                          + ", ".join(GRAPH_FORMATS))
+    if not isinstance(result, ox.QueryTriples) and fmt not in RESULT_FORMATS:
+        raise ConfigError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results; SELECT/ASK give "
+                          + ", ".join(RESULT_FORMATS))
+
+
+def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str] | None, endpoint: str | None,
                   fmt: str | None, out: BinaryIO) -> None:
+    if query_or_file is None and data and len(data) > 1:  # `--data FILE ... QUERY`: the query came last
+        data, query_or_file = data[:-1], data[-1]
+    if not query_or_file:
+        raise ConfigError("no query given: pass a SPARQL query or a file holding one")
     query = query_text(query_or_file)
     if endpoint:
         out.write(remote_query(endpoint, query, fmt))
         return
     store = load_files(data) if data else DataDir(settings.data_dir).open_read()
-    serialize(execute(store, query), fmt, out)
+    result = execute(store, query)
+    fmt = fmt or default_format(result)
+    check_format(result, fmt)
+    try:
+        results.write(result, fmt, out)
+    except (OSError, ValueError, RuntimeError) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise QueryError(f"query failed: {exc}") from None
+
+
+ACCEPT = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml, application/rdf+xml;q=0.9",
+          "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
+          "nt": "application/n-triples", "jsonld": "application/ld+json"}
+DEFAULT_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.9, text/turtle;q=0.9"
 
 
 def remote_query(endpoint: str, query: str, fmt: str | None) -> bytes:
     """Ask a remote SPARQL endpoint through SPARQLWrapper; return its answer as bytes."""
+    from urllib.error import URLError
+
     from SPARQLWrapper import SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
     client.setMethod("POST")
-    accept = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-              "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
-              "nt": "application/n-triples", "jsonld": "application/ld+json"}
-    client.addCustomHttpHeader("Accept", accept.get(fmt or "", "application/sparql-results+json,text/turtle"))
+    client.setOnlyConneg(True)  # no format= parameter: plain SPARQL Protocol, Accept decides
+    client.addCustomHttpHeader("Accept", ACCEPT.get(fmt or "", DEFAULT_ACCEPT))
     try:
-        response = client.query().response
-        return response.read()
-    except (SPARQLWrapperException, OSError) as exc:
+        return client.query().response.read()
+    except SPARQLWrapperException as exc:
+        raise KbError(f"{endpoint}: {_one_line(str(exc))}") from None
+    except URLError as exc:
+        raise KbError(f"{endpoint}: cannot reach the endpoint: {exc.reason}") from None
+    except OSError as exc:
         raise KbError(f"{endpoint}: {exc}") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]

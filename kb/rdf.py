@@ -1,20 +1,33 @@
 """The one place where the data model becomes RDF (pyoxigraph quads).
 
-Each page's facts (its items, mentions, posts, provenance) live in the page's named graph;
-the description of each resolved entity (type, names) lives once in the entities graph.
+Each page's facts (its items, posts, mentions and their provenance) live in the page's named
+graph; the description of each resolved entity (types, names, facts) and of each role lives
+once in the entities graph, so the union of all graphs holds no triple twice.
+The terms are the contract's (CONTRACT.md section 4) plus the project's own (ontology/kb.ttl).
 """
 from __future__ import annotations
 
+import os
+import re
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator
 
+import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
 import kb
+from kb.errors import ConfigError
 from kb.iris import Minter
-from kb.model import Entity, Item, PageResult
+from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
-from kb.vocab import DCTERMS, ORG, PROV, RDF, SCHEMA, SKOS, XSD
+from kb.vocab import DCTERMS, OA, ORG, PROV, RDF, SCHEMA, SKOS, XSD
+
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
+_BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
+
+Term = NamedNode | Literal
+Triple = tuple[NamedNode, NamedNode, Term]
 
 ENTITY_CLASSES = {
     "person": SCHEMA.Person,
@@ -23,6 +36,24 @@ ENTITY_CLASSES = {
     "place": SCHEMA.Place,
     "event": SCHEMA.Event,
 }
+# Entity.subtype -> a more specific class: schema.org's when it has one, else the ontology's (by name)
+SUBTYPES: dict[str, tuple[NamedNode | str, ...]] = {
+    "company": (SCHEMA.Corporation,),
+    "government": (SCHEMA.GovernmentOrganization,),
+    "education": (SCHEMA.EducationalOrganization,),
+    "medical": (SCHEMA.MedicalOrganization,),
+    "research": (SCHEMA.ResearchOrganization,),
+    "media": (SCHEMA.NewsMediaOrganization,),
+    "party": ("PartyOrgan",),
+    "province": (SCHEMA.AdministrativeArea, "Province"),
+    "city": (SCHEMA.AdministrativeArea, "City"),
+    "county": (SCHEMA.AdministrativeArea, "County"),
+    "town": (SCHEMA.AdministrativeArea, "Town"),
+    "village": (SCHEMA.AdministrativeArea, "Village"),
+}
+# Item.kind -> the ontology's class for it (the contract's schema.org class is always stated too)
+ITEM_CLASSES = {"news": "Report", "wire": "WireCopy", "feature": "Feature", "photo": "PhotoItem",
+                "teaser": "Teaser", "other": "OtherItem"}
 
 
 def zh(text: str) -> Literal:
@@ -34,43 +65,65 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=XSD.gMonthDay if value.startswith("--") else XSD.date)
 
 
+def _integer(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD.integer)
+
+
+def source_time(path: str) -> datetime:
+    """When a page's facts count as extracted, reproducibly: $SOURCE_DATE_EPOCH when set
+    (reproducible-builds.org), else the page file's modification time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.strip().isdigit() else int(os.stat(path).st_mtime)
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
 def page_quads(result: PageResult, mint: Minter, extracted_at: datetime | None = None) -> Iterator[Quad]:
     """All quads of one page, in the page's named graph."""
+    graph = mint.graph(result.page.id)
+    when = extracted_at or source_time(result.page.path)
+    parts = (
+        _provenance(result, mint, when),
+        *(_item(item, result, mint) for item in result.items),
+        _posts(result, mint),
+        _mentions(result, mint),
+    )
+    for triples in parts:
+        for s, p, o in triples:
+            yield Quad(s, p, o, graph)
+
+
+def _provenance(result: PageResult, mint: Minter, when: datetime) -> Iterator[Triple]:
+    """The page as a source document; its graph as a PROV entity made by one extraction."""
     page = result.page
-    graph = mint.graph(page.id)
-    page_iri = mint.page(page.id)
-
-    def q(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Quad:
-        return Quad(s, p, o, graph)
-
-    when = (extracted_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    yield q(page_iri, RDF.type, SCHEMA.CreativeWork)
-    yield q(page_iri, SCHEMA.name, Literal(page.id))
-    yield q(page_iri, DCTERMS.source, Literal(page.path.rsplit("/", 1)[-1]))
-    yield q(page_iri, DCTERMS.identifier, Literal("sha256:" + page.sha256))
-    yield q(graph, RDF.type, PROV.Entity)
-    yield q(graph, PROV.wasDerivedFrom, page_iri)
-    yield q(graph, PROV.generatedAtTime, Literal(when, datatype=XSD.dateTime))
-    yield q(graph, PROV.wasAttributedTo, Literal(f"kb {kb.__version__} ({', '.join(stage_names())})"))
-    for item in result.items:
-        yield from (q(*t) for t in _item_triples(item, result, mint))
-    for i, post in enumerate(result.posts):
-        post_iri = mint.post(page.id, i)
-        yield q(post_iri, RDF.type, ORG.Membership)
-        yield q(post_iri, ORG.member, mint.entity("person", post.person))
-        yield q(post_iri, ORG.role, mint.role(post.title))
-        if post.organization:
-            yield q(post_iri, ORG.organization, mint.entity("organization", post.organization))
-        yield q(post_iri, PROV.wasDerivedFrom, mint.item(page.id, post.item))
-        if post.date:
-            yield q(post_iri, DCTERMS.date, date_literal(post.date))
+    page_iri, graph, activity = mint.page(page.id), mint.graph(page.id), mint.extraction(page.id)
+    agent = mint.software(kb.__version__)
+    stamp = Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+    yield page_iri, RDF.type, mint.kb.Page
+    yield page_iri, RDF.type, SCHEMA.CreativeWork
+    yield page_iri, SCHEMA.name, Literal(page.id)
+    yield page_iri, DCTERMS.source, Literal(os.path.basename(page.path))
+    yield page_iri, mint.kb.sha256, Literal(page.sha256, datatype=XSD.hexBinary)
+    yield graph, RDF.type, mint.kb.PageGraph
+    yield graph, RDF.type, PROV.Entity
+    yield graph, PROV.wasDerivedFrom, page_iri
+    yield graph, PROV.wasGeneratedBy, activity
+    yield graph, PROV.generatedAtTime, stamp
+    yield graph, PROV.wasAttributedTo, agent
+    yield activity, RDF.type, mint.kb.Extraction
+    yield activity, RDF.type, PROV.Activity
+    yield activity, PROV.used, page_iri
+    yield activity, PROV.wasAssociatedWith, agent
+    yield activity, PROV.endedAtTime, stamp
+    for name in stage_names():
+        yield activity, mint.kb.stage, Literal(name)
 
 
-def _item_triples(item: Item, result: PageResult, mint: Minter) -> Iterator[tuple]:
+def _item(item: Item, result: PageResult, mint: Minter) -> Iterator[Triple]:
     iri = mint.item(result.page.id, item.index)
     yield iri, RDF.type, SCHEMA.Photograph if item.kind == "photo" else SCHEMA.NewsArticle
+    yield iri, RDF.type, getattr(mint.kb, ITEM_CLASSES.get(item.kind, "OtherItem"))
     yield iri, SCHEMA.isPartOf, mint.page(result.page.id)
-    yield iri, SCHEMA.position, Literal(str(item.index + 1), datatype=XSD.integer)
+    yield iri, SCHEMA.position, _integer(item.index + 1)
     if item.headline:
         yield iri, SCHEMA.headline, zh(item.headline)
     for deck in item.decks:
@@ -84,20 +137,134 @@ def _item_triples(item: Item, result: PageResult, mint: Minter) -> Iterator[tupl
         yield iri, SCHEMA.author, mint.entity("person", name)
     for name in item.photographers:
         yield iri, SCHEMA.creator, mint.entity("person", name)
-    for mention in {(m.kind, m.name) for m in result.mentions if m.item == item.index}:
-        yield iri, SCHEMA.mentions, mint.entity(*mention)
+    for kind, name in sorted({(m.kind, m.name) for m in result.mentions if m.item == item.index}):
+        yield iri, SCHEMA.mentions, mint.entity(kind, name)
+
+
+def ordered_posts(posts: tuple[Post, ...]) -> list[Post]:
+    """Posts without repeats, in page order: their position is their IRI's number."""
+    return sorted(set(posts), key=lambda p: (p.start, p.end, p.person, p.title, p.organization or "", p.item))
+
+
+def _posts(result: PageResult, mint: Minter) -> Iterator[Triple]:
+    page = result.page
+    for i, post in enumerate(ordered_posts(result.posts)):
+        iri = mint.post(page.id, i)
+        yield iri, RDF.type, ORG.Membership
+        yield iri, RDF.type, mint.kb.Post
+        yield iri, ORG.member, mint.entity("person", post.person)
+        yield iri, ORG.role, mint.role(post.title)
+        if post.organization:
+            yield iri, ORG.organization, mint.entity("organization", post.organization)
+        yield iri, PROV.wasDerivedFrom, mint.item(page.id, post.item)
+        if post.date:
+            yield iri, DCTERMS.date, date_literal(post.date)
+        yield from _annotation(result, mint, iri, post.item, post.start, post.end)
+
+
+def _mentions(result: PageResult, mint: Minter) -> Iterator[Triple]:
+    """One annotation per mention with a span; bylines found without one are schema:author only."""
+    seen = set()
+    for m in sorted(result.mentions, key=_mention_key):
+        key = (m.kind, m.name, m.start, m.end)
+        if m.end > m.start and key not in seen:
+            seen.add(key)
+            yield from _annotation(result, mint, mint.entity(m.kind, m.name), m.item, m.start, m.end)
+
+
+def _mention_key(m: Mention) -> tuple:
+    return m.start, m.end, m.kind, m.name, m.item
+
+
+def _annotation(result: PageResult, mint: Minter, body: NamedNode, item: int, start: int,
+                end: int) -> Iterator[Triple]:
+    """A Web Annotation: this span of the source file (in this item) identifies `body`.
+    Two bodies found on the same span share the annotation."""
+    page = result.page
+    first, last = page.source_span(start, end)
+    iri = mint.mention(page.id, first, last)
+    target, selector = mint.mention_part(iri, "target"), mint.mention_part(iri, "selector")
+    yield iri, RDF.type, OA.Annotation
+    yield iri, RDF.type, mint.kb.Mention
+    yield iri, OA.motivatedBy, OA.identifying
+    yield iri, OA.hasBody, body
+    yield iri, OA.hasTarget, target
+    yield target, RDF.type, OA.SpecificResource
+    yield target, OA.hasSource, mint.page(page.id)
+    yield target, OA.hasScope, mint.item(page.id, item)
+    yield target, OA.hasSelector, selector
+    yield selector, RDF.type, OA.TextPositionSelector
+    # xsd:integer, not oa's xsd:nonNegativeInteger: Oxigraph stores derived integer types as xsd:integer
+    yield selector, OA.start, _integer(first)
+    yield selector, OA.end, _integer(last)
 
 
 def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter) -> Iterator[Quad]:
     """The description of every resolved entity and role, in the entities graph."""
     graph = mint.entities_graph()
     for entity in entities:
-        iri = mint.entity(entity.kind, entity.name)
-        yield Quad(iri, RDF.type, ENTITY_CLASSES[entity.kind], graph)
-        yield Quad(iri, SCHEMA.name, zh(entity.name), graph)
-        for alt in entity.alt_names:
-            yield Quad(iri, SCHEMA.alternateName, zh(alt), graph)
+        for s, p, o in _entity(entity, mint):
+            yield Quad(s, p, o, graph)
     for title in sorted(roles):
         iri = mint.role(title)
         yield Quad(iri, RDF.type, ORG.Role, graph)
         yield Quad(iri, SKOS.prefLabel, zh(title), graph)
+
+
+def _entity(entity: Entity, mint: Minter) -> Iterator[Triple]:
+    iri = mint.entity(entity.kind, entity.name)
+    yield iri, RDF.type, ENTITY_CLASSES[entity.kind]
+    for cls in SUBTYPES.get(entity.subtype or "", ()):
+        yield iri, RDF.type, getattr(mint.kb, cls) if isinstance(cls, str) else cls
+    yield iri, SCHEMA.name, zh(entity.name)
+    for alt in entity.alt_names:
+        yield iri, SCHEMA.alternateName, zh(alt)
+    for key, value in sorted(set(entity.facts)):
+        fact = fact_triple(entity, key, value, mint)
+        if fact is not None:
+            yield fact
+
+
+def fact_triple(entity: Entity, key: str, value: str, mint: Minter) -> Triple | None:
+    """One stated fact about an entity; None for a key the ontology has no term for yet."""
+    iri = mint.entity(entity.kind, entity.name)
+    match key:
+        case "investment":  # in yuan, a number string
+            return iri, mint.kb.investment, Literal(value, datatype=XSD.decimal)
+        case "signed":
+            return iri, mint.kb.signed, Literal(value, datatype=XSD.boolean)
+        case "capacity":
+            return iri, mint.kb.capacity, zh(value)
+        case "containedIn":
+            return iri, SCHEMA.containedInPlace, mint.entity("place", value)
+        case "location":
+            return iri, SCHEMA.location, mint.entity("place", value)
+        case "owner":
+            return iri, mint.kb.owner, mint.entity("organization", value)
+        case "date":
+            return iri, SCHEMA.startDate, date_literal(value)
+    return None
+
+
+def rebased(name: str, base: str) -> str:
+    """A Turtle file of ontology/ with its @base set to the KB's base, so that its relative
+    IRIs (<ontology>, kb: = <ontology#>) land under the configured base."""
+    text = (ONTOLOGY_DIR / name).read_text(encoding="utf-8")
+    return _BASE.sub(lambda _: f"@base <{base}> .", text, count=1)
+
+
+def ontology_quads(mint: Minter) -> list[Quad]:
+    """ontology/kb.ttl under the KB's base, in its own graph named by the ontology's IRI."""
+    graph = mint.ontology()
+    try:
+        triples = ox.parse(rebased("kb.ttl", mint.base), format=ox.RdfFormat.TURTLE)
+        return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    except SyntaxError as exc:
+        raise ConfigError(f"cannot publish the ontology under base {mint.base!r}: {exc}") from None
+
+
+def publish_ontology(store: ox.Store, mint: Minter) -> None:
+    """Put (or replace) the ontology in the store: dereferenced and dumped like the data."""
+    quads = ontology_quads(mint)
+    store.clear_graph(mint.ontology())
+    store.bulk_extend(quads)

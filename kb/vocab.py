@@ -1,4 +1,6 @@
-"""Namespaces: the contract's (schema.org over http, ORG, PROV, SKOS) and the project's own."""
+"""Namespaces: the contract's (schema.org over http, ORG, PROV, SKOS), the standards the KB
+reuses (Web Annotation, VoID, DCAT, SPDX), and the project's own ontology, whose namespace
+lives under the configured base ({base}ontology#) and so is made per base by `kb_namespace`."""
 from __future__ import annotations
 
 from pyoxigraph import NamedNode
@@ -16,7 +18,9 @@ PREFIXES = {
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "oa": "http://www.w3.org/ns/oa#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
+ONTOLOGY_PATH = "ontology"  # the ontology's IRI is {base}ontology, its terms {base}ontology#Term
 
 
 class Namespace:
@@ -32,18 +36,67 @@ class Namespace:
         except KeyError:
             raise AttributeError(f"{name} is not a term of {self.iri}") from None
 
+    def __iter__(self):
+        return iter(self._terms.values())
+
 
 RDF = Namespace(PREFIXES["rdf"], "type")
 RDFS = Namespace(PREFIXES["rdfs"], "label comment seeAlso")
-XSD = Namespace(PREFIXES["xsd"], "date gMonthDay integer decimal string dateTime")
+OWL = Namespace(PREFIXES["owl"], "Ontology Class ObjectProperty DatatypeProperty")
+XSD = Namespace(PREFIXES["xsd"], "date gMonthDay integer nonNegativeInteger decimal boolean string dateTime hexBinary")
 SCHEMA = Namespace(
     PREFIXES["schema"],
-    "NewsArticle Photograph Person Organization Project Place Event CreativeWork "
+    "NewsArticle Photograph Person Organization Project Place Event CreativeWork SoftwareApplication "
+    "Corporation GovernmentOrganization EducationalOrganization MedicalOrganization "
+    "ResearchOrganization NewsMediaOrganization AdministrativeArea "
     "headline alternativeHeadline dateline text author creator contributor mentions name alternateName "
     "startDate datePublished isPartOf position containedInPlace location funder sponsor "
-    "description identifier url",
+    "description identifier url softwareVersion",
 )
 ORG = Namespace(PREFIXES["org"], "Membership Role member role organization memberDuring")
-PROV = Namespace(PREFIXES["prov"], "Entity Activity wasDerivedFrom wasGeneratedBy generatedAtTime used wasAttributedTo")
+PROV = Namespace(
+    PREFIXES["prov"],
+    "Entity Activity SoftwareAgent wasDerivedFrom wasGeneratedBy generatedAtTime used wasAttributedTo "
+    "wasAssociatedWith endedAtTime",
+)
 SKOS = Namespace(PREFIXES["skos"], "prefLabel altLabel")
-DCTERMS = Namespace(PREFIXES["dcterms"], "source date identifier")
+DCTERMS = Namespace(
+    PREFIXES["dcterms"],
+    "source date identifier title description license rights created modified publisher subject "
+    "conformsTo format",
+)
+OA = Namespace(
+    PREFIXES["oa"],
+    "Annotation SpecificResource TextPositionSelector identifying motivatedBy hasBody hasTarget "
+    "hasSource hasScope hasSelector start end",
+)
+VOID = Namespace(
+    PREFIXES["void"],
+    "Dataset DatasetDescription triples entities distinctSubjects classes properties classPartition "
+    "class sparqlEndpoint dataDump uriSpace vocabulary exampleResource rootResource",
+)
+DCAT = Namespace(
+    PREFIXES["dcat"],
+    "Dataset Distribution DataService distribution downloadURL accessURL mediaType compressFormat byteSize "
+    "accessService endpointURL servesDataset",
+)
+SPDX = Namespace(PREFIXES["spdx"], "Checksum checksum algorithm checksumValue checksumAlgorithm_sha256")
+
+# The project's own terms (defined, with Chinese and English labels, in ontology/kb.ttl).
+KB_TERMS = (
+    "Newspaper Page Item Report WireCopy Feature PhotoItem Teaser OtherItem Person Organization "
+    "GovernmentBody PartyOrgan Company EducationalInstitution ResearchInstitute MedicalInstitution "
+    "MediaOrganization Project Place AdministrativeDivision Province City County Town Village Event "
+    "Post Role Mention PageGraph Extraction "
+    "sha256 stage investment capacity signed owner"
+)
+
+
+def kb_namespace(base: str) -> Namespace:
+    """The project's ontology terms under one base IRI."""
+    return Namespace(base + ONTOLOGY_PATH + "#", KB_TERMS)
+
+
+def prefixes(base: str) -> dict[str, str]:
+    """PREFIXES plus `kb:` for the ontology under this base."""
+    return {**PREFIXES, "kb": base + ONTOLOGY_PATH + "#"}

@@ -92,3 +92,16 @@ def client(server: Server) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session", autouse=True)
 def _no_proxy() -> None:
     os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live child processes of `pid` (e.g. a server's query workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

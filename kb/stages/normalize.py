@@ -1,45 +1,210 @@
-"""Normalize page text: drop stray spaces between Chinese characters, join column lines,
-and keep an offset map back to the source.
+"""Normalize page text and keep an exact offset map back to the source.
 
-After normalization a paragraph is one line and blocks are separated by blank lines;
-spaces between Latin words and numbers (`5G AI`, `36.3 亿元`) are kept as printed.
+Two passes, each a set of edits on the text before it, composed into one map:
+1. in each line: undo overprinting (`本报记者本报记者 乔利峰乔利峰 摄摄` -> `本报记者 乔利峰 摄`),
+   drop stray spaces next to Chinese characters (`市 长 史 根 治`), keep spaces between Latin words
+   and numbers (`5G AI`); a line's leading space (the extractor's mark of a new text box) is kept
+   for pass 2, and a space before a dateline (`…统计公报 4月 8日，`) becomes a line break;
+2. join column lines into paragraphs, also across blank lines that cut a sentence in two (text
+   that already has one paragraph per line keeps its lines).
+The result: one paragraph per line, blocks separated by a blank line.
+Every output character maps to the source character it came from (a kept copy of a doubled run maps
+to its first copy), a line break to source whitespace it stands for; no two map to the same one.
 """
 from __future__ import annotations
 
 import re
+from statistics import median
+from typing import Iterable
 
-NAME = "kb.normalize.v1"
+NAME = "kb.normalize.v2"
 
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’、，。：；！？（）《》"
-# whitespace inside a line with a Chinese character or Chinese punctuation on either side
-_STRAY = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
-_LINE_EDGE = re.compile(r"^[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+$|\r", re.M)
-# a line break inside a block of three or more lines is a column break, not a paragraph end
-_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+){2,}")
+_HAN = r"\u3400-\u9fff"
+_CJK = rf"{_HAN}\u3000-\u303f\uff00-\uffef“”‘’、，。：；！？（）《》·—…●"
+_SPACE = r"[ \t\u00a0\u3000]"
+_STRAY = re.compile(rf"(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}])")
+_EDGE = re.compile(rf"^{_SPACE}+|{_SPACE}+$|\r", re.M)
+_BOX_START = re.compile(rf"(?<=\n){_SPACE}+(?=\S)")
+# a space between a title and a caption printed on one line: `…统计公报 4月 8日，` (not `2017 年 4 月`)
+_DATE_BREAK = re.compile(rf"(?<=[{_HAN}》”])(?<!年){_SPACE}+"
+                         rf"(?=\d{{1,2}}{_SPACE}*月{_SPACE}*\d{{1,2}}{_SPACE}*日{_SPACE}*[，,])")
+# overprinting: a run of 3+ characters (3+ distinct, one of them Chinese) printed twice in a row,
+# or 3+ characters each doubled with a doubled quote among them (`““疫疫””`)
+_RUN_TWICE = re.compile(r"(\S{3,40}?)\1")
+_CHARS_TWICE = re.compile(r"(?:(\S)\1){3,}")
+_QUOTES = set("“”‘’\"'《》（）")
+
+_FINAL = re.compile(r"[。！？…：；][”’」』]*$|(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
+_BODY_PUNCT = re.compile(r"[，。；！？、,;]")
+_PARAGRAPH_END = re.compile(r"[。！？!?…][”’」』\"')）]*$")
+_MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on
+_NO_JOIN_START = re.compile(r"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|本报记者\S{2,4}$)")
+
+Edit = tuple[int, int, str]
 
 
 def normalize(source: str) -> tuple[str, tuple[int, ...]]:
     """Return the normalized text and, for each of its characters, its index in `source`."""
-    removed = sorted(
-        [m.span() for m in _STRAY.finditer(source)]
-        + [m.span() for m in _LINE_EDGE.finditer(source)]
-        + [(i, i + 1) for b in _BLOCK.finditer(source) for i in _breaks(b)]
-    )
+    text1, offsets1 = _apply(source, list(range(len(source) + 1)), _line_edits(source))
+    text2, offsets2 = _apply(text1, offsets1, _join_edits(text1, offsets1, source))
+    return text2, tuple(offsets2)
+
+
+def _apply(text: str, offsets: list[int], edits: list[Edit]) -> tuple[str, list[int]]:
+    """Replace each [start, end) by its text, no longer than what it replaces (its characters map
+    to those of [start, end) in order); edits must not overlap."""
     parts: list[str] = []
-    offsets: list[int] = []
+    out: list[int] = []
     pos = 0
-    for start, end in removed:
-        if end <= pos:
+    for start, end, repl in sorted(edits):
+        if start < pos:
             continue
-        start = max(start, pos)
-        parts.append(source[pos:start])
-        offsets.extend(range(pos, start))
+        parts.append(text[pos:start])
+        out.extend(offsets[pos:start])
+        parts.append(repl)
+        out.extend(offsets[start:start + len(repl)])
         pos = end
-    parts.append(source[pos:])
-    offsets.extend(range(pos, len(source)))
-    offsets.append(len(source))
-    return "".join(parts), tuple(offsets)
+    parts.append(text[pos:])
+    out.extend(offsets[pos:])
+    return "".join(parts), out
 
 
-def _breaks(block: re.Match[str]) -> list[int]:
-    return [block.start() + i for i, ch in enumerate(block.group()) if ch == "\n"]
+# pass 1: inside lines ----------------------------------------------------------------------
+
+def _line_edits(source: str) -> list[Edit]:
+    edits = _undouble_edits(source)
+    edits += [(m.start(), m.end(), m.group()) for m in _BOX_START.finditer(source)]  # kept
+    edits += [(m.start(), m.end(), "\n") for m in _DATE_BREAK.finditer(source)]
+    edits += [(m.start(), m.end(), "") for rx in (_STRAY, _EDGE) for m in rx.finditer(source)]
+    return _merge(edits)
+
+
+def _merge(edits: list[Edit]) -> list[Edit]:
+    """Drop edits that overlap an earlier one (at one position, the longer replacement wins)."""
+    out: list[Edit] = []
+    end = -1
+    for edit in sorted(edits, key=lambda e: (e[0], -len(e[2]), -e[1])):
+        if edit[0] >= end:
+            out.append(edit)
+            end = max(end, edit[1])
+    return out
+
+
+def _undouble_edits(source: str) -> list[Edit]:
+    """Deletions of the second copy of overprinted runs, in the lines that show overprinting."""
+    starts = sorted({source.rfind("\n", 0, m.start()) + 1
+                     for rx in (_RUN_TWICE, _CHARS_TWICE) for m in rx.finditer(source)})
+    edits: list[Edit] = []
+    for start in starts:
+        end = source.find("\n", start)
+        line = source[start:end if end >= 0 else len(source)]
+        edits.extend((start + a, start + b, "") for a, b in _line_doubles(line))
+    return edits
+
+
+def _line_doubles(line: str) -> list[tuple[int, int]]:
+    """Second copies to delete in one line that shows overprinting."""
+    spans = [(m.start() + len(m.group(1)), m.end()) for m in _RUN_TWICE.finditer(line)
+             if _is_overprint_run(m.group(1))]
+    spans += [(m.start() + i + 1, m.start() + i + 2) for m in _CHARS_TWICE.finditer(line)
+              if _QUOTES & set(m.group()) for i in range(0, len(m.group()), 2)]
+    if not spans:
+        return []
+    for token in re.finditer(r"\S+", line):  # an overprinted line: undo every fully doubled token
+        pieces = _doubled_pieces(token.group())
+        if pieces:
+            spans += [(token.start() + a, token.start() + b) for a, b in pieces]
+    return spans
+
+
+def _is_overprint_run(run: str) -> bool:
+    return len(set(run)) >= 3 and re.search(f"[{_HAN}]", run) is not None
+
+
+def _doubled_pieces(token: str) -> list[tuple[int, int]]:
+    """If `token` is entirely made of runs each printed twice, the spans of the second copies."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(token):
+        size = next((n for n in range((len(token) - i) // 2, 0, -1)
+                     if token[i:i + n] == token[i + n:i + 2 * n]), 0)
+        if not size:
+            return []
+        spans.append((i + size, i + 2 * size))
+        i += 2 * size
+    return spans
+
+
+# pass 2: lines into paragraphs and blocks ----------------------------------------------------
+
+Line = tuple[int, int]
+
+
+def _join_edits(text: str, offsets: list[int], source: str) -> list[Edit]:
+    """One edit per gap between two lines: joined (""), paragraph ("\\n") or block ("\\n\\n")."""
+    content = [(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
+               for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    if not content:
+        return [(0, len(text), "")]
+    gaps = [_gap(text, offsets, source, prev[1], nxt[0]) for prev, nxt in zip(content, content[1:])]
+    edits: list[Edit] = [(0, content[0][0], ""), (content[-1][1], len(text), "")]
+    if not is_column_text(text[a:b] for a, b in content):
+        seps = ["\n\n" if gap in ("box", "blank") else "\n" for gap in gaps]
+    else:
+        widths = _block_widths(text, content, gaps)
+        seps = [_separator(text, prev, nxt, gap, widths)
+                for prev, nxt, gap in zip(content, content[1:], gaps)]
+    edits += [(prev[1], nxt[0], sep) for prev, nxt, sep in zip(content, content[1:], seps)]
+    return edits
+
+
+def _gap(text: str, offsets: list[int], source: str, start: int, end: int) -> str:
+    """What separates two lines: a new text box, a break made in pass 1, blank lines, a newline."""
+    gap = text[start:end]
+    if not gap.endswith("\n"):
+        return "box"
+    if gap == "\n" and source[offsets[start]] != "\n":
+        return "break"
+    return "blank" if gap.count("\n") > 1 else "newline"
+
+
+def is_column_text(lines: Iterable[str]) -> bool:
+    """Text cut into column lines, rather than one paragraph per line: most lines of running
+    text end mid-sentence."""
+    running = [line for line in lines if _BODY_PUNCT.search(line)]
+    ends = sum(1 for line in running if _PARAGRAPH_END.search(line))
+    return bool(running) and ends < 0.6 * len(running)
+
+
+def _block_widths(text: str, content: list[Line], gaps: list[str]) -> dict[int, tuple[float, bool]]:
+    """For each line (by start): the median line length of its block and whether the block reads
+    as running text (has sentence punctuation)."""
+    out: dict[int, tuple[float, bool]] = {}
+    block: list[Line] = []
+    for line, gap in zip(content, gaps + ["end"]):
+        block.append(line)
+        if gap in ("newline", "break"):
+            continue
+        info = (median(b - a for a, b in block), _BODY_PUNCT.search(text[block[0][0]:block[-1][1]]) is not None)
+        out.update((a, info) for a, _ in block)
+        block = []
+    return out
+
+
+def _separator(text: str, prev: Line, nxt: Line, gap: str, widths: dict[int, tuple[float, bool]]) -> str:
+    if gap == "box":
+        return "\n\n"
+    if gap == "break":
+        return "\n"
+    a, b = text[prev[0]:prev[1]], text[nxt[0]:nxt[1]]
+    width, running = widths[prev[0]]
+    joins = running and _continues(a, b, width)
+    if gap == "newline":
+        return "" if joins else "\n"
+    return "" if joins and widths[nxt[0]][1] else "\n\n"
+
+
+def _continues(a: str, b: str, width: float) -> bool:
+    """Does column line `a` run on into `b`: a full-width line not ending a sentence."""
+    wide = len(a) >= 0.75 * width or _MID_SENTENCE.search(a) is not None
+    return wide and _FINAL.search(a) is None and _NO_JOIN_START.match(b) is None

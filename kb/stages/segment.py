@@ -1,78 +1,109 @@
-"""Segment a normalized page into items (first version: blocks, leads, captions, headlines)."""
+"""Segment a normalized page into the items a reader sees: paragraphs are classified
+(kb.stages.paragraphs), gathered into items (kb.stages.gather), and each item gets its parts:
+headline and decks, bylines, dateline and date, body span, continuation notes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kb.model import Item, Page
+from kb.stages import bylines
+from kb.stages.gather import Draft, by_block, gather
+from kb.stages.headlines import split_titles
+from kb.stages.normalize import is_column_text
+from kb.stages.paragraphs import CONTINUATION, LEAD_BYLINE, paragraphs
 
-NAME = "kb.segment.v1"
+NAME = "kb.segment.v2"
 
-_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")
-_LEAD = re.compile(r"^(本报讯|新华社\S{0,8}电)")
-_BYLINE = re.compile(r"^本报讯（记者([^）]+)）")
-_PHOTO = re.compile(r"本报记者(\S{2,4})摄$")
-_DATELINE = re.compile(r"(\d{1,2})月(\d{1,2})日")
-_NAME_SPLIT = re.compile(r"[\s、，]+")
-
-
-@dataclass
-class _Draft:
-    kind: str
-    start: int
-    end: int
-    body: list[tuple[int, int]]
-    titles: list[tuple[int, int]]
+_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
+DATELINE_WITHIN = 120  # the dateline is the first date in this many characters of the body
+FEATURE_MIN = 400  # a body without lead or byline shorter than this is "other", not a feature
 
 
 def segment(page: Page) -> tuple[Item, ...]:
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
-    for match in _BLOCK.finditer(page.text):
-        block = match.group().strip()
-        start, end = match.span()
-        if _PHOTO.search(block):
-            drafts.append(_Draft("photo", start, end, [(start, end)], []))
-            current = None
-        elif _LEAD.match(block):
-            kind = "wire" if block.startswith("新华社") else "news"
-            current = _Draft(kind, start, end, [(start, end)], [])
-            drafts.append(current)
-        elif current is not None and _is_title(block):
-            current.titles.extend(_lines(match))
-            current.end = end
-        elif current is not None and not current.titles:
-            current.body.append((start, end))
-            current.end = end
-    return tuple(_item(page, i, d) for i, d in enumerate(drafts))
+    """The items of a page, in page order (none when nothing on it reads as an article: no report,
+    photo, teaser or titled box).  Column text prints titles after their bodies."""
+    drafts = gather(page, paragraphs(page), titles_after=is_column_text(page.source.splitlines()))
+    items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
+    return items if any(i.kind != "other" or i.headline for i in items) else ()
 
 
-def _is_title(block: str) -> bool:
-    return len(block) <= 60 and "。" not in block
-
-
-def _item(page: Page, index: int, draft: _Draft) -> Item:
-    body_start, body_end = draft.body[0][0], draft.body[-1][1]
+def _item(page: Page, index: int, draft: Draft) -> Item:
+    body_start, body_end = _body_span(page, draft)
     text = page.text[body_start:body_end]
-    reporters: tuple[str, ...] = ()
-    photographers: tuple[str, ...] = ()
-    if (m := _BYLINE.match(text)) is not None:
-        reporters = tuple(n for n in _NAME_SPLIT.split(m.group(1)) if n)
-    if draft.kind == "photo" and (m := _PHOTO.search(text)) is not None:
-        photographers = (m.group(1),)
-    dateline = m.group() if (m := _DATELINE.search(text[:40])) else None
-    date = f"--{int(m.group(1)):02d}-{int(m.group(2)):02d}" if dateline and m else None
-    if date and page.year:
-        date = f"{page.year}{date[1:]}"
-    titles = tuple(page.text[a:b] for a, b in draft.titles)
-    headline = titles[0] if titles else None
+    blocks = [[(p.start, p.end) for p in block] for block in by_block(draft.titles)]
+    headline, decks, spans = split_titles(page.text, blocks, wrapped=draft.kind == "teaser",
+                                          deck=lambda span: _slogan(page, span))
+    names = _bylines(page, draft)
+    dateline, date = _dateline(page, text)
+    edges = [*spans, *((p.start, p.end) for p in draft.bylines)]
+    edges += [(body_start, body_end)] if body_end > body_start or not edges else []
     return Item(
-        index=index, kind=draft.kind, headline=headline, decks=titles[1:],
-        reporters=reporters, correspondents=(), photographers=photographers,
-        dateline=dateline, date=date, text=text, start=draft.start, end=draft.end,
-        body_start=body_start, body_end=body_end, title_spans=tuple(draft.titles),
+        index=index, kind=_kind(draft, names["reporter"], text), headline=headline, decks=decks,
+        reporters=names["reporter"], correspondents=names["correspondent"],
+        photographers=draft.photographers, dateline=dateline, date=date, text=text,
+        start=min(a for a, _ in edges), end=max(b for _, b in edges),
+        body_start=body_start, body_end=body_end, title_spans=spans,
+        continuations=tuple(draft.continuations) + _printed_continuations(page, draft),
     )
 
 
-def _lines(block: re.Match[str]) -> list[tuple[int, int]]:
-    return [(block.start() + m.start(), block.start() + m.end()) for m in re.finditer(r"[^\n]+", block.group())]
+def _slogan(page: Page, span: tuple[int, int]) -> bool:
+    """A one-line title printed as two phrases with a gap (`解放思想 拉高标杆`): a deck."""
+    start, end = page.source_span(*span)
+    pieces = page.source[start:end].split()
+    return "\n" not in page.text[span[0]:span[1]] and len(pieces) == 2 and min(map(len, pieces)) >= 4
+
+
+def _body_span(page: Page, draft: Draft) -> tuple[int, int]:
+    """The body without surrounding space or a continuation note at its end (a caption's span
+    when it is a photo); empty, at the end of its titles, for a teaser or a masthead box."""
+    if not draft.body:
+        end = draft.titles[-1].end
+        return end, end
+    start, end = draft.span or (draft.body[0].start, draft.body[-1].end)
+    chunk = page.text[start:end]
+    if (m := _final_note(chunk)) is not None:
+        chunk = chunk[:m.start()]
+    return start + len(chunk) - len(chunk.lstrip()), start + len(chunk.rstrip())
+
+
+def _final_note(chunk: str) -> re.Match[str] | None:
+    found = list(CONTINUATION.finditer(chunk))
+    return found[-1] if found and not chunk[found[-1].end():].strip() else None
+
+
+def _printed_continuations(page: Page, draft: Draft) -> tuple[str, ...]:
+    """Continuation notes printed at the start or end of the body (`（上接第一版）…`, `…（下转第六版）`)."""
+    if not draft.body or draft.span:
+        return ()
+    chunk = page.text[draft.body[0].start:draft.body[-1].end]
+    found = [m for m in (CONTINUATION.match(chunk), _final_note(chunk)) if m is not None]
+    return tuple(m.group().strip("（）()") for m in found)
+
+
+def _bylines(page: Page, draft: Draft) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {"reporter": [], "correspondent": []}
+    spans = [(p.start, p.end) for p in draft.bylines]
+    if draft.kind in ("news", "wire") and (m := LEAD_BYLINE.match(draft.body[0].text)):
+        spans.insert(0, (draft.body[0].start + m.start(1), draft.body[0].start + m.end(1)))
+    for start, end in spans:
+        for key, names in bylines.roles(page, start, end).items():
+            found[key].extend(names)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def _dateline(page: Page, text: str) -> tuple[str | None, str | None]:
+    """The first date of the body as printed, and as ISO (`--MM-DD` when the year is unknown)."""
+    m = _DATE.search(text[:DATELINE_WITHIN])
+    if m is None or not (1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31):
+        return None, None
+    year = str(page.year) if page.year else "-"
+    return m.group(), f"{year}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+
+
+def _kind(draft: Draft, reporters: tuple[str, ...], text: str) -> str:
+    if draft.kind == "fact":
+        return "other"
+    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN:
+        return "other"
+    return draft.kind

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kb import __version__
 from kb.config import Settings
 from kb.errors import KbError
-from kb.web import entities, sparql
+from kb.web import dumps, entities, home, sparql, void
 from kb.web.backend import Backend
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,10 +24,9 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     app.add_exception_handler(KbError, _error)
     app.include_router(sparql.router)
 
-    @app.get("/", include_in_schema=False)
-    async def home(request: Request) -> Response:
-        return HTMLResponse(app.state.templates.get_template("home.html").render())
-
+    app.include_router(home.router)
+    app.include_router(dumps.router)
+    app.include_router(void.router)
     app.include_router(entities.router)  # last: it answers every other path
     return app
 

@@ -1,65 +1,122 @@
 """Where the web app gets its data: the KB's current snapshot (reopened when a build
-switches it) or an in-memory store loaded from RDF files."""
+switches it) or RDF files loaded into a temporary on-disk store.
+
+Either way the data is an on-disk pyoxigraph store, so that the SPARQL endpoint's worker
+processes (kb.web.pool) can open it read-only beside the server; `store_path()` and
+`version()` tell them which store to open and when to reopen it.
+"""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
+import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kb.errors import QueryError
 from kb.query import execute, load_files
 from kb.store import DataDir
 
 
 class Backend:
+    def __init__(self) -> None:
+        self._updates = 0
+        self._write_lock = threading.Lock()
+
     def store(self) -> ox.Store:
+        """A store to read from in this process (entity pages' small bounded lookups)."""
+        raise NotImplementedError
+
+    def store_path(self) -> Path:
+        """The on-disk store the query workers open read-only."""
         raise NotImplementedError
 
     def version(self) -> str:
-        """Changes whenever the data changes (used for ETags)."""
+        """Changes whenever the data changes (used for ETags and to reopen stores)."""
         raise NotImplementedError
 
     def dumps_dir(self) -> Path | None:
         return None
 
     def query(self, query: str, **kwargs):
+        """Run a query in this process (no time limit: for the app's own bounded queries)."""
         return execute(self.store(), query, **kwargs)
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update against the store (the endpoint checks the token first)."""
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                writer.update(update)
+                writer.flush()
+            except SyntaxError as exc:
+                raise QueryError(f"malformed update: {exc}") from None
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise QueryError(f"update failed: {exc}") from None
+            finally:
+                self._updates += 1  # readers reopen and see what was flushed
+
+    def _writer(self) -> ox.Store:
+        raise NotImplementedError
 
 
 class SnapshotBackend(Backend):
     """The KB in a data dir; follows `current` when a build or add switches it."""
 
     def __init__(self, data_dir: Path) -> None:
+        super().__init__()
         self.data = DataDir(data_dir)
         self._lock = threading.Lock()
-        self._id: str | None = None
+        self._version: str | None = None
         self._store: ox.Store | None = None
 
     def store(self) -> ox.Store:
-        current = self.data.current_id()
-        if current != self._id or self._store is None:
+        version = self.version()
+        if version != self._version or self._store is None:
             with self._lock:
-                if current != self._id or self._store is None:
+                if version != self._version or self._store is None:
                     self._store = self.data.open_read()
-                    self._id = current
+                    self._version = version
         return self._store
 
+    def store_path(self) -> Path:
+        return self.data.current() / "store"
+
     def version(self) -> str:
-        return self.data.current_id() or "none"
+        current = self.data.current_id() or "none"
+        return f"{current}+{self._updates}" if self._updates else current
 
     def dumps_dir(self) -> Path | None:
         return self.data.current() / "dumps"
 
+    def _writer(self) -> ox.Store:
+        """The current snapshot's store, opened for writing just for this update."""
+        return ox.Store(str(self.store_path()))
+
 
 class FilesBackend(Backend):
-    """Any RDF files, loaded once into memory."""
+    """Any RDF files, loaded once into a temporary store (removed when the server exits)."""
 
     def __init__(self, paths: list[str]) -> None:
-        self._store = load_files(paths)
-        self._version = str(abs(hash(tuple(paths))))
+        super().__init__()
+        self._dir = Path(tempfile.mkdtemp(prefix="kb-files-"))
+        weakref.finalize(self, shutil.rmtree, self._dir, True)
+        self._path = self._dir / "store"
+        self._rw = ox.Store(str(self._path))
+        load_files(paths, self._rw)
+        self._rw.flush()
+        self._files = str(abs(hash(tuple(paths))))
 
     def store(self) -> ox.Store:
-        return self._store
+        return self._rw
+
+    def store_path(self) -> Path:
+        return self._path
 
     def version(self) -> str:
-        return self._version
+        return f"{self._files}+{self._updates}"
+
+    def _writer(self) -> ox.Store:
+        return self._rw

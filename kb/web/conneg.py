@@ -27,6 +27,10 @@ ALIASES = {
     "text/plain": "nt",
     "application/xhtml+xml": "html",
 }
+# names that clients such as SPARQLWrapper put in format= (a graph's "xml" is RDF/XML, its "json" JSON-LD)
+FORMAT_NAMES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdfxml": "rdf",
+                "rdf+xml": "rdf", "rdf/xml": "rdf", "sparql-results+json": "json", "sparql-results+xml": "xml"}
+GRAPH_FALLBACKS = {"xml": "rdf", "json": "jsonld", "application/xml": "rdf", "application/json": "jsonld"}
 
 
 def _parse_accept(accept: str) -> list[tuple[str, float, int]]:
@@ -51,7 +55,9 @@ def negotiate(accept: str | None, offers: dict[str, str], explicit: str | None =
     """Return the key of `offers` to answer with; raise NotAcceptable when none fits."""
     if explicit:
         key = explicit.lower()
-        key = ALIASES.get(key, key)
+        if key in GRAPH_FALLBACKS and "rdf" in offers and "xml" not in offers:
+            key = GRAPH_FALLBACKS[key]
+        key = FORMAT_NAMES.get(key, ALIASES.get(key, key))
         for name, media in offers.items():
             if key in (name, media):
                 return name

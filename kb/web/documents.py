@@ -1,52 +1,118 @@
-"""An entity's document: its own triples, the labels and types of what it links to, and
-the incoming links that matter, gathered with one CONSTRUCT; serialized per format."""
+"""An IRI's document: its own triples, the labels and types of what it links to, and one page
+of the incoming links (articles that mention it, posts it holds); serialized per format.
+
+Gathered with index lookups, not a query: every step is bounded by the entity's own triples
+plus one page of incoming links, so the cost does not grow with how often it is mentioned.
+"""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 
 import pyoxigraph as ox
 from pyld import jsonld
 
-from kb.vocab import PREFIXES
+from kb.errors import ConfigError
+from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
 
 CONTEXT_PATH = Path(__file__).resolve().parents[2] / "ontology" / "context.jsonld"
 CONTEXT_URL = "urn:kb:context"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-DOCUMENT_QUERY = """
-CONSTRUCT {
-  ?s ?p ?o .
-  ?o a ?otype ; schema:name ?oname ; schema:headline ?ohead ; skos:prefLabel ?olabel .
-  ?in ?ip ?s .
-  ?in a ?intype ; schema:headline ?inhead ; schema:name ?inname .
-} WHERE {
-  BIND(%(s)s AS ?s)
-  { %(s)s ?p ?o .
-    OPTIONAL { ?o a ?otype }
-    OPTIONAL { ?o schema:name ?oname }
-    OPTIONAL { ?o schema:headline ?ohead }
-    OPTIONAL { ?o skos:prefLabel ?olabel } }
-  UNION
-  { { SELECT ?in ?ip WHERE { ?in ?ip %(s)s } LIMIT 500 }
-    OPTIONAL { ?in a ?intype }
-    OPTIONAL { ?in schema:headline ?inhead }
-    OPTIONAL { ?in schema:name ?inname } }
+PAGE_SIZE = 50
+LABELS = (SCHEMA.name, SCHEMA.headline, SKOS.prefLabel, RDFS.label)
+# the incoming links that matter, most telling first: posts held, bylines, mentions, parts,
+# what was derived from it, the terms an ontology defines. Not rdf:type (a class's instances)
+# nor the per-occurrence mention annotations: those are for SPARQL.
+INCOMING = tuple(ox.NamedNode(PREFIXES[p] + local) for p, local in (
+    ("org", "member"), ("schema", "author"), ("schema", "creator"), ("schema", "mentions"),
+    ("org", "organization"), ("org", "role"), ("schema", "isPartOf"), ("prov", "wasDerivedFrom"),
+    ("prov", "used"), ("schema", "location"), ("schema", "containedInPlace"), ("rdfs", "isDefinedBy"),
+    ("rdfs", "subClassOf"), ("rdfs", "subPropertyOf")))
+PROFILES = {
+    "expanded": "http://www.w3.org/ns/json-ld#expanded",
+    "compacted": "http://www.w3.org/ns/json-ld#compacted",
+    "framed": "http://www.w3.org/ns/json-ld#framed",
 }
-"""
 
 
-def document(store: ox.Store, iri: str) -> list[ox.Triple]:
-    subject = ox.NamedNode(iri)  # validates the IRI before it goes into the query text
-    result = store.query(DOCUMENT_QUERY % {"s": subject}, prefixes=PREFIXES, use_default_graph_as_union=True)
-    return sorted(set(result), key=str)
+@dataclass(frozen=True)
+class Document:
+    iri: str
+    triples: list[ox.Triple]
+    page: int
+    has_next: bool
 
 
 def exists(store: ox.Store, iri: str) -> bool:
     node = ox.NamedNode(iri)
-    return any(True for _ in store.quads_for_pattern(node, None, None, None)) or any(
-        True for _ in store.quads_for_pattern(None, None, node, None))
+    return _any(store.quads_for_pattern(node, None, None, None)) or _any(
+        store.quads_for_pattern(None, None, node, None))
+
+
+def _any(quads) -> bool:
+    return next(iter(quads), None) is not None
+
+
+def gather(store: ox.Store, iri: str, page: int = 1, size: int = PAGE_SIZE) -> Document:
+    """The document of `iri` with page `page` (1-based) of its incoming links (INCOMING)."""
+    node = ox.NamedNode(iri)
+    triples = {_triple(q) for q in store.quads_for_pattern(node, None, None, None)}
+    linking = chain.from_iterable(store.quads_for_pattern(None, p, node, None) for p in INCOMING)
+    incoming = [_triple(q) for q in islice(linking, (page - 1) * size, page * size + 1)]
+    has_next = len(incoming) > size
+    incoming = incoming[:size]
+    triples.update(incoming)
+    posts = [t.subject for t in incoming if t.predicate == ORG.member]
+    for post in posts:  # a post's own statements make it readable: role, organization, date, source
+        triples.update(_triple(q) for q in store.quads_for_pattern(post, None, None, None))
+    _add_hash_nodes(store, iri, triples)
+    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.predicate != RDF.type}
+    linked |= {t.subject for t in incoming}
+    linked.discard(node)
+    for other in linked:
+        triples.update(_labels(store, other))
+    return Document(iri, sorted(triples, key=str), page, has_next)
+
+
+def _labels(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
+    """Its types and its first kind of label (nodes have one kind: a name, a headline...)."""
+    found = [_triple(q) for q in store.quads_for_pattern(node, RDF.type, None, None)]
+    for predicate in LABELS:
+        labels = [_triple(q) for q in store.quads_for_pattern(node, predicate, None, None)]
+        if labels:
+            return found + labels
+    return found
+
+
+def _add_hash_nodes(store: ox.Store, iri: str, triples: set[ox.Triple]) -> None:
+    """Hash IRIs (iri#selector, ontology#Term) belong to the document of the IRI before the '#':
+    add their whole descriptions, following links between them."""
+    prefix = iri + "#"
+    done: set[ox.NamedNode] = set()
+    while True:
+        todo = {n for t in triples for n in (t.subject, t.object)
+                if isinstance(n, ox.NamedNode) and n.value.startswith(prefix) and n not in done}
+        if not todo:
+            return
+        for node in todo:
+            triples.update(_triple(q) for q in store.quads_for_pattern(node, None, None, None))
+        done |= todo
+
+
+def _triple(quad: ox.Quad) -> ox.Triple:
+    return ox.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def profile_of(value: str | None) -> str:
+    """'expanded', 'compacted' or 'framed' from a short name or a JSON-LD profile IRI."""
+    if not value:
+        return "compacted"
+    for name, iri in PROFILES.items():
+        if value in (name, iri):
+            return name
+    raise ConfigError(f"JSON-LD profile {value!r} is not offered; use one of {', '.join(PROFILES.values())}")
 
 
 @lru_cache(maxsize=1)
@@ -61,42 +127,61 @@ def _loader(url: str, options: dict | None = None) -> dict:
     raise jsonld.JsonLdError(f"remote document {url} is not loaded (offline)", "loading document failed")
 
 
-def to_jsonld(triples: list[ox.Triple], iri: str) -> dict:
-    """JSON-LD framed around `iri`: serialized by pyoxigraph, framed and compacted by pyld
-    with our local context; what does not hang off the entity goes under @included."""
-    expanded = _types_as_keyword(json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD)))
-    frame = {"@context": CONTEXT_URL, "@id": iri, "@embed": "@once"}
-    framed = jsonld.frame(expanded, frame, options={"documentLoader": _loader, "omitGraph": True})
-    compacted = jsonld.compact(expanded, CONTEXT_URL, options={"documentLoader": _loader})
-    framed["@context"] = context()["@context"]
-    linked = {n.get("@id") for n in _nodes(framed)}
-    framed["@included"] = [n for n in compacted.get("@graph", []) if n.get("@id") not in linked]
-    return framed
+OPTIONS = {"documentLoader": _loader}
+COMPACT = {**OPTIONS, "skipExpansion": True}  # pyoxigraph's output is already expanded: a third faster
+
+
+def to_jsonld(doc: Document, profile: str = "compacted") -> dict | list:
+    """Expanded: as serialized. Compacted (default): with our context, the IRI's own node at
+    the top (so "@id" is the IRI) and every other node under "@included". Framed: pyld frames
+    the document around the IRI, embedding what it links to; the rest goes under "@included"."""
+    expanded = _types_as_keyword(json.loads(ox.serialize(doc.triples, format=ox.RdfFormat.JSON_LD)))
+    if profile == "expanded":
+        return expanded
+    if profile == "framed":
+        frame = {"@context": CONTEXT_URL, "@id": doc.iri, "@embed": "@once"}
+        top = jsonld.frame(expanded, frame, options={**OPTIONS, "omitGraph": True})
+        nodes = _graph(jsonld.compact(expanded, CONTEXT_URL, options=COMPACT))
+        embedded = {n.get("@id") for n in _nodes(top)}
+        return _with_included(top, [n for n in nodes if n.get("@id") not in embedded])
+    nodes = _graph(jsonld.compact(expanded, CONTEXT_URL, options=COMPACT))
+    top = next((n for n in nodes if n.get("@id") == doc.iri), {"@id": doc.iri})
+    return _with_included(top, [n for n in nodes if n is not top])
+
+
+def _graph(compacted: dict) -> list[dict]:
+    """The node objects of a compacted document (one node comes back without @graph)."""
+    return compacted.get("@graph") or [{k: v for k, v in compacted.items() if k != "@context"}]
+
+
+def _nodes(node: object) -> list[dict]:
+    """Every node object nested in a framed document."""
+    if isinstance(node, list):
+        return [n for value in node for n in _nodes(value)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if "@id" in node else []
+    return found + [n for value in node.values() for n in _nodes(value)]
+
+
+def _with_included(top: dict, others: list[dict]) -> dict:
+    """Clients get the context itself inline, so they never fetch anything to read a page."""
+    top = {k: v for k, v in top.items() if k != "@context"}
+    document = {"@context": context()["@context"], **top}
+    if others:
+        document["@included"] = others
+    return document
 
 
 def _types_as_keyword(nodes: list[dict]) -> list[dict]:
     """pyoxigraph writes rdf:type as a property; JSON-LD readers expect @type."""
     for node in nodes:
-        types = node.pop(RDF_TYPE, None)
+        types = node.pop(RDF.type.value, None)
         if types:
             node["@type"] = [t["@id"] for t in types]
     return nodes
 
 
-def _nodes(node: object) -> list[dict]:
-    """Every node object nested in a framed document."""
-    found: list[dict] = []
-    if isinstance(node, dict):
-        if "@id" in node:
-            found.append(node)
-        for value in node.values():
-            found.extend(_nodes(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_nodes(value))
-    return found
-
-
-def to_rdf(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+def to_rdf(doc: Document, fmt: ox.RdfFormat) -> bytes:
     prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+    return ox.serialize(doc.triples, format=fmt, prefixes=prefixes)

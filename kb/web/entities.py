@@ -1,23 +1,38 @@
 """Every IRI the KB mints dereferences here: HTML for browsers, RDF by content negotiation,
-or an explicit suffix (…/史根治.jsonld, .ttl, .nt, .rdf)."""
+or an explicit suffix (…/史根治.jsonld, .ttl, .nt, .rdf, .html) or ?format=.
+
+JSON-LD takes a profile (expanded, compacted, framed) from the Accept header's `profile`
+parameter or from ?profile=. Incoming links are paged with ?page=N (Link: rel="next").
+"""
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from kb.errors import NotFound
-from kb.iris import to_uri
-from kb.web import documents
+from kb.errors import ConfigError, NotFound
+from kb.iris import segment, to_uri
+from kb.web import caching, documents, views
+from kb.web import index as kb_index
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
 
 router = APIRouter()
 
-OFFERS = {**HTML, **GRAPH_TYPES}
+OFFERS = {**HTML, **GRAPH_TYPES, "json": "application/json"}  # json: the JSON-LD, for plain JSON clients
+MEDIA = {**OFFERS, "html": "text/html; charset=utf-8"}
+JSON = ("jsonld", "json")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
+MAX_PAGE = 10_000
+
+
+def _path(request: Request) -> str:
+    """The IRI path as minted: the raw path decoded segment by segment, then re-encoded
+    the way kb.iris does, so a %2F inside a name stays part of that name."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return "/".join(segment(unquote(part)) for part in raw.decode("ascii", "replace").lstrip("/").split("/"))
 
 
 def _split_suffix(path: str) -> tuple[str, str | None]:
@@ -27,23 +42,94 @@ def _split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-@router.get("/{path:path}", include_in_schema=False)
-async def entity(path: str, request: Request) -> Response:
-    path, suffix = _split_suffix(path)
-    settings = request.app.state.settings
-    iri = settings.base + path
-    store = request.app.state.backend.store()
-    fmt = negotiate(request.headers.get("accept"), OFFERS, suffix or request.query_params.get("format"),
-                    default="html")
-    if not await run_in_threadpool(documents.exists, store, iri):
-        raise NotFound(f"{iri} is not an IRI of this KB")
-    triples = await run_in_threadpool(documents.document, store, iri)
-    headers = {"Vary": "Accept", "Link": f'<{to_uri(iri)}>; rel="canonical"'}
-    if fmt == "jsonld":
-        body = json.dumps(await run_in_threadpool(documents.to_jsonld, triples, iri), ensure_ascii=False)
-        return Response(body, media_type=GRAPH_TYPES["jsonld"], headers=headers)
-    if fmt in RDF_FORMATS:
-        body = await run_in_threadpool(documents.to_rdf, triples, RDF_FORMATS[fmt])
-        return Response(body, media_type=GRAPH_TYPES[fmt], headers=headers)
-    templates = request.app.state.templates
-    return HTMLResponse(templates.get_template("entity.html").render(iri=iri, triples=triples), headers=headers)
+def _accept_profile(accept: str | None) -> str | None:
+    """The profile parameter of an application/ld+json range in Accept, if any."""
+    for part in (accept or "").split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        if media.lower() == "application/ld+json":
+            for param in params:
+                if param.startswith("profile="):
+                    return param[len("profile="):].strip('"').split()[0]
+    return None
+
+
+def _page(request: Request) -> int:
+    value = request.query_params.get("page", "1")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        raise ConfigError(f"page={value!r} is not a page number; use 1 to {MAX_PAGE}")
+    return int(value)
+
+
+def _links(iri: str, fmt: str, page: int, has_next: bool) -> str:
+    uri = to_uri(iri)
+    links = [f'<{uri}>; rel="canonical"']
+    if fmt not in JSON:  # JSON-LD 1.1 section 9.1; one alternate only: pyld's loader fails on several
+        links.append(f'<{uri}.jsonld>; rel="alternate"; type="{GRAPH_TYPES["jsonld"]}"')
+    if has_next:
+        links.append(f'<{uri}{"." + fmt if fmt != "html" else ""}?page={page + 1}>; rel="next"')
+    return ", ".join(links)
+
+
+@router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def entity(path: str, request: Request) -> Response:
+    """Plain `def`: FastAPI runs it on a worker thread, so store lookups never block the loop."""
+    path, suffix = _split_suffix(_path(request))
+    accept = request.headers.get("accept")
+    iri = request.app.state.settings.base + path
+    fmt = negotiate(accept, OFFERS, suffix or request.query_params.get("format"), default="html")
+    profile = documents.profile_of(request.query_params.get("profile") or _accept_profile(accept))
+    page = _page(request)
+    backend = request.app.state.backend
+    key = (backend.version(), iri, fmt, profile if fmt in JSON else None, page)
+    tag = caching.etag(backend, *key[1:])
+    modified = caching.last_modified(backend)
+    headers = caching.headers(tag, modified)
+    if caching.not_modified(request, tag, modified):
+        return Response(status_code=304, headers=headers)
+    media = f'{MEDIA[fmt]}; profile="{documents.PROFILES[profile]}"' if fmt in JSON else MEDIA[fmt]
+    cached = caching.bodies(request).get(key)
+    if cached is not None:
+        body, links = cached
+        return Response(body, media_type=media, headers={**headers, "Link": links})
+    store = backend.store()
+    if not documents.exists(store, iri):
+        return _not_found(request, iri, fmt)
+    body, has_next = _render(request, store, iri, fmt, profile, page)
+    links = _links(iri, fmt, page, has_next)
+    caching.bodies(request).put(key, body, links)
+    return Response(body, media_type=media, headers={**headers, "Link": links})
+
+
+def _render(request: Request, store: ox.Store, iri: str, fmt: str, profile: str, page: int) -> tuple[bytes, bool]:
+    """The body in `fmt`, and whether there is a next page of incoming links."""
+    if fmt == "html":
+        return _html(request, store, iri, page)
+    doc = documents.gather(store, iri, page)
+    if fmt in JSON:
+        return json.dumps(documents.to_jsonld(doc, profile), ensure_ascii=False).encode(), doc.has_next
+    return documents.to_rdf(doc, RDF_FORMATS[fmt]), doc.has_next
+
+
+def _html(request: Request, store: ox.Store, iri: str, page: int) -> tuple[bytes, bool]:
+    """The page for readers; it embeds the IRI's own description (not its incoming links,
+    which the page lists itself) as JSON-LD."""
+    own = documents.gather(store, iri, size=0)
+    view = views.view(store, kb_index.of(request), iri, page, lambda: documents.gather(store, iri, page))
+    embedded = json.dumps(documents.to_jsonld(own), ensure_ascii=False).replace("</", "<\\/")
+    data = {"page": page, "has_next": False, **view.data}
+    html = request.app.state.templates.get_template(view.template).render(
+        iri=iri, uri=to_uri(iri), title=view.title, jsonld=embedded, kinds=kb_index.KINDS, **data)
+    return html.encode(), bool(data["has_next"])
+
+
+def _not_found(request: Request, iri: str, fmt: str) -> Response:
+    """HTML: a page that says what was asked for and offers entities with similar names."""
+    message = f"{iri} is not an IRI of this KB"
+    if fmt != "html":
+        raise NotFound(message)
+    name = iri.rstrip("/").rsplit("/", 1)[-1]
+    index = kb_index.of(request)
+    similar = index.search(name, limit=10) or index.search(name[:2], limit=10)
+    page = request.app.state.templates.get_template("not_found.html").render(
+        iri=iri, name=name, similar=similar, title="404", kinds=kb_index.KINDS)
+    return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})

@@ -1,63 +1,214 @@
-"""The SPARQL 1.1 Protocol endpoint at /sparql (first version: queries, conneg, read-only)."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql.
+
+Queries via GET ?query=, POST form or POST application/sparql-query; results by content
+negotiation (or ?format=); a service description (Turtle) when there is no query; the HTML
+editor for browsers. Queries run in worker processes (kb.web.pool) under a deadline that
+really stops them, and stream back. SPARQL Update only with the server's bearer token.
+"""
 from __future__ import annotations
 
-import io
+import hmac
+import logging
+from pathlib import Path
+from typing import AsyncIterator
 
+import anyio
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
-from kb.errors import Forbidden, QueryError, UnsupportedMediaType
-from kb.query import GRAPH_FORMATS, RESULT_FORMATS
-from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from kb.errors import Forbidden, KbError, NotFound, QueryError, UnsupportedMediaType
+from kb.results import GRAPH_FORMATS
+from kb.vocab import PREFIXES
+from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
+from kb.web.pool import Job, Pool, Run
 
 router = APIRouter()
+log = logging.getLogger("kb.sparql")
 
-RDF_FORMATS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "rdf": "xml"}
+ROOT = Path(__file__).resolve().parents[2]
+QUERIES = ROOT / "queries"
+YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+EDITOR_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
+WORKERS = 4  # queries running at once; more wait for a free worker (within their time limit)
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "Content-Type, Vary, X-KB-Row-Limit"}
+PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
+             "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
+             "Access-Control-Max-Age": "86400", "Allow": "GET, POST, HEAD, OPTIONS"}
+REQUEST_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update")
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+SD_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                     "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+
+
+@router.options("/sparql", include_in_schema=False)
+async def preflight() -> Response:
+    return Response(status_code=204, headers=PREFLIGHT)
+
+
+@router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
+async def sparql(request: Request) -> Response:
+    """SPARQL 1.1 Protocol: query, update, service description or editor."""
+    try:
+        response = await _answer(request)
+    except KbError as exc:
+        response = await request.app.exception_handlers[KbError](request, exc)
+    response.headers.update(CORS)
+    return response
+
+
+async def _answer(request: Request) -> Response:
+    params = await _params(request)
+    queries, updates = params.get("query", []), params.get("update", [])
+    if queries and updates:
+        raise QueryError("send either query or update, not both")
+    if updates:
+        return await _update(request, updates)
+    if not queries:
+        return _describe_or_edit(request, params)
+    if len(queries) > 1:
+        raise QueryError(f"exactly one query parameter is allowed, got {len(queries)}")
+    return await _query(request, queries[0], params)
 
 
 async def _params(request: Request) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
-    if request.method == "POST":
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "application/x-www-form-urlencoded":
-            for key, value in (await request.form()).multi_items():
-                params.setdefault(key, []).append(str(value))
-        elif ctype == "application/sparql-query":
-            params.setdefault("query", []).append((await request.body()).decode("utf-8"))
-        elif ctype == "application/sparql-update":
-            params.setdefault("update", []).append((await request.body()).decode("utf-8"))
-        else:
-            raise UnsupportedMediaType(
-                f"Content-Type {ctype or '(none)'} is not a SPARQL request; send "
-                "application/x-www-form-urlencoded, application/sparql-query or application/sparql-update")
+    if request.method != "POST":
+        return params
+    media, _, rest = request.headers.get("content-type", "").partition(";")
+    media = media.strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        for key, value in (await request.form()).multi_items():
+            params.setdefault(key, []).append(str(value))
+    elif media in REQUEST_TYPES:
+        key = "query" if media == "application/sparql-query" else "update"
+        params.setdefault(key, []).append(_decode(await request.body(), rest))
+    else:
+        raise UnsupportedMediaType(f"Content-Type {media or '(none)'} is not a SPARQL request; send "
+                                   + ", ".join(REQUEST_TYPES))
     return params
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
-async def sparql(request: Request) -> Response:
-    params = await _params(request)
-    if "update" in params:
-        raise Forbidden("SPARQL Update is not allowed on this endpoint (start the server with --update-token)")
-    queries = params.get("query", [])
-    if not queries:
-        return Response("kb SPARQL endpoint: send ?query=", media_type="text/plain")
-    if len(queries) > 1:
-        raise QueryError("exactly one query parameter is allowed")
-    backend = request.app.state.backend
-    explicit = (params.get("format") or [None])[0]
-    result = await run_in_threadpool(backend.query, queries[0])
-    accept = request.headers.get("accept")
-    out = io.BytesIO()
-    if isinstance(result, ox.QueryTriples):
-        fmt = negotiate(accept, GRAPH_TYPES, explicit, default="ttl")
-        await run_in_threadpool(ox.serialize, result, out, GRAPH_FORMATS[RDF_FORMATS[fmt]])
-        media = GRAPH_TYPES[fmt]
-    else:
-        fmt = negotiate(accept, RESULTS_TYPES, explicit, default="json")
-        await run_in_threadpool(result.serialize, out, RESULT_FORMATS[fmt])
-        media = RESULTS_TYPES[fmt]
-    return Response(out.getvalue(), media_type=media, headers={"Vary": "Accept"})
+def _decode(body: bytes, content_type_params: str) -> str:
+    charset = "utf-8"
+    for param in content_type_params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"') or charset
+    try:
+        return body.decode(charset)
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise QueryError(f"the request body is not valid {charset}: {exc}") from None
+
+
+async def _query(request: Request, query: str, params: dict[str, list[str]]) -> Response:
+    settings, backend = request.app.state.settings, request.app.state.backend
+    job = Job(query=query, store=str(backend.store_path()), version=backend.version(),
+              accept=request.headers.get("accept"), explicit=(params.get("format") or [None])[0],
+              default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
+              max_rows=settings.max_rows)
+    run = Run(_pool(request), job)
+    head = await anyio.to_thread.run_sync(run.start)
+    headers = {"Vary": "Accept"}
+    if head.kind != "boolean":
+        headers["X-KB-Row-Limit"] = str(settings.max_rows)
+    return StreamingResponse(_stream(run), media_type=head.media, headers=headers)
+
+
+async def _stream(run: Run) -> AsyncIterator[bytes]:
+    """The result as it comes from the worker; stops the worker if the client goes away.
+    An error mid-stream (the time limit) aborts the response, so it cannot pass for complete."""
+    chunks = run.chunks()
+    try:
+        while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+            yield chunk
+    except KbError as exc:
+        log.warning("result stream aborted: %s", exc)
+        raise
+    finally:
+        run.abort()
+    if run.truncated:
+        log.info("result cut at %d rows (the row limit)", run.rows)
+
+
+def _pool(request: Request) -> Pool:
+    state = request.app.state
+    if getattr(state, "sparql_pool", None) is None:
+        state.sparql_pool = Pool(WORKERS, state.settings.query_timeout)
+    return state.sparql_pool
+
+
+async def _update(request: Request, updates: list[str]) -> Response:
+    token = request.app.state.settings.update_token
+    if not token:
+        raise Forbidden("SPARQL Update is not allowed on this endpoint: it is read-only unless the server "
+                        "is started with --update-token (or $KB_UPDATE_TOKEN)")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Forbidden("SPARQL Update needs the header `Authorization: Bearer TOKEN` with the server's update token")
+    if request.method != "POST":
+        raise QueryError("SPARQL Update must be sent with POST (form field update= or application/sparql-update)")
+    if len(updates) > 1:
+        raise QueryError(f"exactly one update parameter is allowed, got {len(updates)}")
+    await run_in_threadpool(request.app.state.backend.update, updates[0])
+    return Response(status_code=204)
+
+
+def _describe_or_edit(request: Request, params: dict[str, list[str]]) -> Response:
+    offers = {**HTML, **GRAPH_TYPES}
+    fmt = negotiate(request.headers.get("accept"), offers, (params.get("format") or [None])[0], default="ttl")
+    if fmt == "html":
+        return HTMLResponse(_editor(request), headers={"Vary": "Accept"})
+    endpoint = str(request.url.replace(query=""))
+    body = ox.serialize(service_description(endpoint, bool(request.app.state.settings.update_token)),
+                        format=GRAPH_FORMATS[fmt], prefixes={"sd": SD, "formats": FORMATS} if fmt == "ttl" else None)
+    return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+
+def service_description(endpoint: str, updates: bool) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of this endpoint."""
+    sd, rdf_type = (lambda name: ox.NamedNode(SD + name)), ox.NamedNode(PREFIXES["rdf"] + "type")
+    service, dataset, graph = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()
+    triples = [ox.Triple(service, rdf_type, sd("Service")), ox.Triple(service, sd("endpoint"), service),
+               ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+               ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+               ox.Triple(service, sd("defaultDataset"), dataset), ox.Triple(dataset, rdf_type, sd("Dataset")),
+               ox.Triple(dataset, sd("defaultGraph"), graph), ox.Triple(graph, rdf_type, sd("Graph"))]
+    if updates:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in SD_RESULT_FORMATS]
+    return triples
+
+
+def _editor(request: Request) -> str:
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    template = request.app.state.templates.get_template("sparql.html")
+    return template.render(title="SPARQL", prologue=prologue, queries=saved_queries(),
+                           yasgui=(YASGUI / "yasgui.min.js").is_file(), max_rows=request.app.state.settings.max_rows,
+                           timeout=request.app.state.settings.query_timeout)
+
+
+def saved_queries() -> list[dict[str, str]]:
+    """The example queries of queries/*.rq: name, title (the first comment line) and text."""
+    found = []
+    for path in sorted(QUERIES.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        first = text.lstrip().splitlines()[0] if text.strip() else ""
+        title = first.lstrip("#").strip() if first.startswith("#") else path.stem
+        found.append({"name": path.stem, "title": title, "text": text})
+    return found
+
+
+@router.get("/sparql/editor/{name}", include_in_schema=False)
+async def editor_file(name: str) -> Response:
+    """YASGUI's files, from node_modules/ (installed by deps/serve/10-yasgui.sh)."""
+    if name not in EDITOR_FILES or not (YASGUI / name).is_file():
+        raise NotFound(f"/sparql/editor/{name} does not exist; the editor's files are "
+                       + ", ".join(EDITOR_FILES) + " (installed by `make serve`)")
+    return FileResponse(YASGUI / name, media_type=EDITOR_FILES[name],
+                        headers={"Cache-Control": "public, max-age=86400"})

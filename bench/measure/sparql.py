@@ -1,0 +1,95 @@
+"""SPARQL latency of every query in queries/ (and the calibration query in bench/queries/):
+through kb's HTTP endpoint, against the same query in-process on pyoxigraph (the KB's on-disk
+store, and the same data in memory), and optionally against Virtuoso loaded with the same dump."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Callable
+
+import httpx
+import pyoxigraph as ox
+
+from bench import proc
+from bench.stats import summary_ms, timings
+
+ACCEPT = {"select": "application/sparql-results+json", "construct": "application/n-triples"}
+
+
+def query_files() -> list[Path]:
+    return sorted((proc.ROOT / "queries").glob("*.rq")) + sorted((proc.ROOT / "bench" / "queries").glob("*.rq"))
+
+
+def prefixes() -> dict[str, str]:
+    try:
+        from kb.vocab import PREFIXES
+    except ImportError:
+        return {}
+    return dict(PREFIXES)
+
+
+def with_prefixes(query: str) -> str:
+    """The query with PREFIX lines for the prefixes kb's endpoint knows and the query leaves out
+    (for engines other than kb's own)."""
+    declared = set(re.findall(r"(?im)^\s*PREFIX\s+(\w*):", query))
+    lines = [f"PREFIX {p}: <{iri}>" for p, iri in prefixes().items() if p not in declared]
+    return "\n".join([*lines, query])
+
+
+def in_process(store: ox.Store) -> Callable[[str], tuple[str, bytes]]:
+    """A query run as kb runs it (union default graph), its results serialized as HTTP sends them."""
+    known = prefixes()
+
+    def call(query: str) -> tuple[str, bytes]:
+        result = store.query(query, prefixes=known, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            return "construct", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+        return "select", result.serialize(format=ox.QueryResultsFormat.JSON)
+    return call
+
+
+def rows(form: str, payload: bytes) -> int:
+    if form == "construct":
+        return len(payload.splitlines())
+    data = json.loads(payload)
+    return len(data["results"]["bindings"]) if "results" in data else int(data.get("boolean", False))
+
+
+def over_http(client: httpx.Client, url: str, form: str) -> Callable[[str], int]:
+    def call(query: str) -> int:
+        response = client.post(url, content=query.encode("utf-8"),
+                               headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT[form]})
+        response.raise_for_status()
+        return len(response.content)
+    return call
+
+
+def measure(queries: dict[str, str], store: ox.Store, memory: ox.Store | None, server_url: str,
+            budget: float, virtuoso: Callable[[str, str], int] | None = None) -> dict:
+    found = {}
+    run_disk, run_memory = in_process(store), in_process(memory) if memory is not None else None
+    with httpx.Client(timeout=300, trust_env=False) as client:
+        for name, query in queries.items():
+            try:
+                form, payload = run_disk(query)
+            except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+                found[name] = {"error": f"{type(exc).__name__}: {exc}"}
+                continue
+            row = {"form": form, "rows": rows(form, payload),
+                   "in_process_disk": summary_ms(timings(lambda: run_disk(query), budget))}
+            if run_memory is not None:
+                row["in_process_memory"] = summary_ms(timings(lambda: run_memory(query), budget))
+            row["http"] = _guarded(lambda: over_http(client, server_url + "sparql", form)(query), budget)
+            if virtuoso is not None:
+                row["virtuoso_http"] = _guarded(lambda: virtuoso(with_prefixes(query), form), budget)
+            found[name] = row
+    return found
+
+
+def _guarded(call: Callable[[], object], budget: float) -> dict:
+    try:
+        call()  # warm up, and fail early
+        return summary_ms(timings(call, budget))
+    except (httpx.HTTPError, RuntimeError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}

@@ -1,0 +1,242 @@
+"""bench/RESULTS.md from the results of a run: each figure beside its reference and target."""
+from __future__ import annotations
+
+from typing import Any
+
+QUOTED = {  # the issue's calibration figures (same kind of machine, earlier), shown for comparison
+    "jieba.posseg (HMM)": "51k", "jieba.lcut": "359k", "rjieba.tag": "4.2M",
+    "pyoxigraph in memory (bulk_load)": "2.8 s", "pyoxigraph on disk (bulk_load)": "7 s", "rdflib (parse into memory)": "30 s",
+    "pyoxigraph JSON-LD": "0.04 ms", "rdflib JSON-LD": "0.5 ms", "pyld compact": "2.5 ms",
+    "dict": "3.1k req/s (64 connections)", "bytes": "10.5k req/s (64 connections)",
+}
+
+
+def rate(value: float | None) -> str:
+    if value is None:
+        return "—"
+    for unit, size in (("M", 1e6), ("k", 1e3)):
+        if value >= size:
+            return f"{value / size:.2f}{unit}"
+    return f"{value:.0f}"
+
+
+def ms(cell: dict | None, key: str = "median_ms") -> str:
+    if not cell:
+        return "—"
+    if "error" in cell:
+        return "error"
+    return f"{cell[key]:.1f}" if cell[key] >= 10 else f"{cell[key]:.2f}"
+
+
+def mb(value: float | None) -> str:
+    return "—" if value is None else (f"{value / 1024:.2f} GB" if value >= 1024 else f"{value:.0f} MB")
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+
+
+def render(r: dict) -> str:
+    out = _head(r)
+    out += _summary(r)
+    for part in (_building, _add, _sparql, _pages, _dumps, _errors):
+        out += part(r)
+    return "\n".join(out) + "\n"
+
+
+def _head(r: dict) -> list[str]:
+    meta = r["meta"]
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    load = ", ".join(f"{x:.2f}" for x in meta["load_average_at_start"])
+    return [
+        "# Benchmarks", "",
+        "Written by `make bench` (bench/run.py); every reference figure below was re-measured in the same run.", "",
+        f"- command: `{meta['command']}`",
+        f"- run: {meta['started']} to {meta.get('finished', '…')}; code at {meta['git']}",
+        f"- machine: {meta['machine']}; load average at start {load}",
+        f"- versions: {versions}",
+        f"- archive: synthetic 许昌日报 pages from bench/corpus (seed {r['options']['seed']}); the parameters of "
+        "queries/ set to the query KB's heaviest cases: "
+        + (", ".join(f"{k} {v}" for k, v in r.get("parameters", {}).items()) or "—"),
+        "",
+    ]
+
+
+def _ratios(r: dict, slow: str, fast: str) -> list[float]:
+    queries = r.get("sparql", {}).get("queries", {})
+    found = []
+    for row in queries.values():
+        a, b = row.get(slow) or {}, row.get(fast) or {}
+        if "median_ms" in a and "median_ms" in b and b["median_ms"] > 0:
+            found.append(a["median_ms"] / b["median_ms"])
+    return found
+
+
+def _summary(r: dict) -> list[str]:
+    build, add, pages, dumps = r.get("build", {}), r.get("add", {}), r.get("pages", {}), r.get("dumps", {})
+    tag = r.get("tagging", {}).get("chars_per_s_one_core", {})
+    cores = build.get("cores") or 2
+    rows = []
+    speed = build.get("chars_per_s") if build.get("ok") else None
+    rows.append(["build ≥ 1,000,000 chars/s on 2 cores", f"{rate(speed)} chars/s, {build.get('pages_per_s', 0):.1f} pages/s"
+                 if speed else build.get("error", "—"),
+                 f"rjieba.tag {rate(tag.get('rjieba.tag', 0) * cores)}, jieba.posseg {rate(tag.get('jieba.posseg (HMM)', 0) * cores)} "
+                 f"(×{cores} cores)" if tag else "—", verdict(None if speed is None else speed >= 1e6)])
+    peak = build.get("peak_pss_mb") if build.get("ok") else None
+    rows.append([f"memory < 2 GB building {build.get('pages', '10,000')} pages", mb(peak), "—",
+                 verdict(None if peak is None else peak < 2048)])
+    seconds = add.get("seconds") if add.get("ok") else None
+    rows.append([f"`kb add` one page into {add.get('kb_pages', 10000)} pages", f"{min(seconds):.1f} s (best of {len(seconds)})"
+                 if seconds else add.get("error", "—"), "—", "no target"])
+    http = _ratios(r, "http", "in_process_disk")
+    rows.append(["HTTP SPARQL within 1.3× in-process pyoxigraph", f"worst {max(http):.2f}×, {sum(x <= 1.3 for x in http)}/{len(http)} queries"
+                 if http else "—", "in-process on the same store", verdict(max(http) <= 1.3 if http else None)])
+    virt = _ratios(r, "http", "virtuoso_http")
+    rows.append(["queries within 2× Virtuoso", f"worst {max(virt):.2f}×, {sum(x <= 2 for x in virt)}/{len(virt)} queries"
+                 if virt else "—", "Virtuoso over HTTP, same dump", verdict(max(virt) <= 2 if virt else None)])
+    for fmt in ("jsonld", "html"):
+        cell = pages.get(fmt, {})
+        ok = None
+        if "requests_per_s" in cell:
+            ok = cell.get("p99_ms", 1e9) < 10 and cell["requests_per_s"] >= 2000 and cell["errors"] == 0
+        ref = pages.get("fastapi_reference", {}).get("bytes", {})
+        rows.append([f"entity pages ({fmt}): p99 < 10 ms, ≥ 2,000 req/s, 0 errors",
+                     f"p99 {ms(cell, 'p99_ms')} ms, {rate(cell.get('requests_per_s'))} req/s, {cell.get('errors', '—')} errors"
+                     if ok is not None else "—", f"bare FastAPI bytes: {rate(ref.get('requests_per_s'))} req/s", verdict(ok)])
+    kb_dump = dumps.get("kb_dump", {})
+    worst = max((c["seconds"] for c in kb_dump.values() if c.get("ok")), default=None)
+    rows.append([f"every dump of {dumps.get('kb_triples', '1M')} triples < 10 s", f"slowest {worst:.1f} s" if worst else "—",
+                 "—", verdict(None if worst is None or len(kb_dump) < 5 else worst < 10 and all(c.get("ok") for c in kb_dump.values()))])
+    return ["## Targets", ""] + table(["target", "measured", "reference (same run)", "verdict"], rows) + [""]
+
+
+def _building(r: dict) -> list[str]:
+    out = ["## Tagging and building", ""]
+    tag = r.get("tagging")
+    if tag:
+        out.append(f"Reference taggers over the same text ({tag['chars']:,} characters of {tag['pages']} generated pages, "
+                   "whitespace removed, one core):")
+        out.append("")
+        out += table(["tagger", "chars/s, one core", "issue's figure"],
+                     [[name, rate(v), QUOTED.get(name, "—")] for name, v in tag["chars_per_s_one_core"].items()])
+        out.append("")
+    rows = []
+    for key, label in (("kb1m", "KB for the query benchmarks"), ("build", "the full archive")):
+        b = r.get(key)
+        if b:
+            rows.append([label, f"{b['pages']:,}", f"{b['chars']:,}", f"{b.get('triples', 0):,}", f"{b['seconds']:.1f}",
+                         rate(b["chars_per_s"]), f"{b['pages_per_s']:.1f}", mb(b["peak_pss_mb"]), mb(b["peak_rss_mb"]),
+                         "ok" if b["ok"] else b.get("error", "failed")])
+    if rows:
+        out.append("`kb build PAGES --data-dir DIR --quiet`, all cores; memory sampled every 0.25 s over the process tree:")
+        out.append("")
+        out += table(["build", "pages", "chars", "triples", "seconds", "chars/s", "pages/s", "peak PSS", "peak RSS", "status"], rows)
+        out.append("")
+    return out
+
+
+def _add(r: dict) -> list[str]:
+    add = r.get("add")
+    if not add:
+        return []
+    out = ["## Incremental add", "", f"`{add.get('command', 'kb add')}` into the KB of {add.get('kb_pages', '?'):,} pages "
+           f"({add.get('kb_triples', 0):,} triples): the archive's next page, then the same page again (a replacement).", ""]
+    if add.get("ok"):
+        out.append("seconds per run: " + ", ".join(f"{s:.2f}" for s in add["seconds"]) + f"; peak memory {mb(add['peak_pss_mb'])}")
+    else:
+        out.append(f"failed: {add.get('error')}")
+    return out + [""]
+
+
+def _sparql(r: dict) -> list[str]:
+    s = r.get("sparql")
+    if not s:
+        return []
+    out = ["## SPARQL", "", f"Every query of queries/ (and bench/queries/) on the KB of {s['kb_triples']:,} triples: median / p99 ms. "
+           "In-process: pyoxigraph on the KB's store (and on the same quads in memory), results serialized as the endpoint does; "
+           "HTTP: `POST /sparql` on `kb serve` with a keep-alive client; Virtuoso: its /sparql, loaded with `kb dump --format nq`"
+           + (f" ({r['virtuoso_load_s']:.1f} s to load)." if r.get("virtuoso_load_s") else "."), ""]
+    rows = []
+    for name, q in s["queries"].items():
+        if "error" in q:
+            rows.append([f"`{name}`", "error", q["error"][:80], "", "", "", "", ""])
+            continue
+        disk, http, virt = q["in_process_disk"], q["http"], q.get("virtuoso_http")
+        ratio = f"{http['median_ms'] / disk['median_ms']:.2f}×" if "median_ms" in http and disk["median_ms"] else "—"
+        vratio = f"{http['median_ms'] / virt['median_ms']:.2f}×" if virt and "median_ms" in virt and "median_ms" in http else "—"
+        rows.append([f"`{name}`", q["rows"], f"{ms(disk)} / {ms(disk, 'p99_ms')}",
+                     f"{ms(q.get('in_process_memory'))} / {ms(q.get('in_process_memory'), 'p99_ms')}",
+                     f"{ms(http)} / {ms(http, 'p99_ms')}" if "error" not in http else http["error"][:60], ratio,
+                     f"{ms(virt)} / {ms(virt, 'p99_ms')}" if virt and "error" not in virt else (virt or {}).get("error", "—")[:60], vratio])
+    out += table(["query", "rows", "in-process (disk)", "in-process (memory)", "HTTP", "HTTP ÷ in-process", "Virtuoso", "HTTP ÷ Virtuoso"], rows)
+    out.append("")
+    out.append("Issue's figures for the co-mention query at 1M triples: pyoxigraph 159 ms in memory, 778 ms on disk, Virtuoso 26 ms.")
+    return out + [""]
+
+
+def _pages(r: dict) -> list[str]:
+    p = r.get("pages")
+    if not p:
+        return []
+    out = ["## Entity pages", ""]
+    rows = []
+    for fmt in ("jsonld", "html"):
+        c = p.get(fmt, {})
+        if "requests_per_s" in c:
+            rows.append([fmt, c["paths"], c["connections"], c["seconds"], f"{c['requests']:,}", rate(c["requests_per_s"]),
+                         ms(c, "p50_ms"), ms(c, "p90_ms"), ms(c, "p99_ms"), c["errors"] + c.get("failed_count", 0)])
+    for kind, c in p.get("fastapi_reference", {}).items():
+        if "requests_per_s" in c:
+            rows.append([f"bare FastAPI, {kind} (issue: {QUOTED[kind]})", 1, c["connections"], c["seconds"], f"{c['requests']:,}",
+                         rate(c["requests_per_s"]), ms(c, "p50_ms"), ms(c, "p90_ms"), ms(c, "p99_ms"), c["errors"]])
+    if rows:
+        cmd = p.get("jsonld", {}).get("command", "wrk")
+        out.append(f"wrk on loopback, sharing the 2 cores with the server (`{cmd}`, a Lua script cycling through the "
+                   "entity paths: the most-mentioned person and up to 100 entities of each kind and articles):")
+        out.append("")
+        out += table(["load", "paths", "connections", "seconds", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"], rows)
+        out.append("")
+    docs = p.get("documents", {})
+    if "construct_ms" in docs:
+        out.append(f"Inside the server, per entity: gathering the triples (`kb.web.documents.{docs.get('gatherer', 'document')}`) median "
+                   f"{ms(docs['construct_ms'])} ms, p99 {ms(docs['construct_ms'], 'p99_ms')} ms (issue: 30 ms). "
+                   f"Serializing one document of {docs['serialized_triples']} triples:")
+        out.append("")
+        out += table(["serializer", "median ms", "issue's figure"],
+                     [[k, ms(v), QUOTED.get(k, "—")] for k, v in docs.items() if isinstance(v, dict) and k != "construct_ms"])
+        out.append("")
+    elif "error" in docs:
+        out += [f"In-server timings unavailable: {docs['error']}", ""]
+    return out
+
+
+def _dumps(r: dict) -> list[str]:
+    d = r.get("dumps")
+    if not d:
+        return []
+    out = ["## Dumps", "", f"`kb dump --format F -o FILE` of the KB of {d['kb_triples']:,} triples:", ""]
+    out += table(["format", "seconds", "size", "status"],
+                 [[f, f"{c['seconds']:.1f}", mb(c["bytes"] / 2**20), "ok" if c["ok"] else c.get("error", "failed")]
+                  for f, c in d["kb_dump"].items()])
+    if d.get("build_time_dumps"):
+        out += ["", "Written by `kb build` itself: " + ", ".join(f"{k} {mb(v / 2**20)}" for k, v in d["build_time_dumps"].items())]
+    if d.get("loaders"):
+        out += ["", "Loading the N-Triples dump with the reference loaders:", ""]
+        out += table(["loader", "seconds", "issue's figure (1M triples)"],
+                     [[k, f"{v:.1f}", QUOTED.get(k, "—")] for k, v in d["loaders"].items()])
+    return out + [""]
+
+
+def _errors(r: dict) -> list[str]:
+    steps = r.get("step_seconds", {})
+    done = r.get("step_finished", {})
+    out = ["## Run", "", "Seconds per step (finished at): "
+           + ", ".join(f"{k} {v:.0f} ({done.get(k, '?')})" for k, v in steps.items())]
+    if r.get("virtuoso") and isinstance(r["virtuoso"], str):
+        out.append(f"Virtuoso: {r['virtuoso']}")
+    return out + [""]

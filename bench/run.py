@@ -1,0 +1,197 @@
+"""The benchmark run: generate the archive, then measure each capability against the references
+in the same run, writing bench/RESULTS.md after every step (a run cut short still reports)."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench import machine, proc, report
+from bench.corpus import generate, manifest
+from bench.measure import building, documents, dumps, pages, parameters, sparql, tagging, virtuoso
+
+STEPS = ("tagging", "kb1m", "dumps", "sparql", "pages", "build", "add")
+
+
+@dataclass(frozen=True)
+class Options:
+    pages: int
+    triples: int
+    seed: int
+    out: Path
+    results: Path
+    duration: int
+    reference_duration: int
+    connections: int
+    query_budget: float
+    tag_chars: int
+    virtuoso: bool
+    rdflib: bool
+    steps: tuple[str, ...]
+    command: str
+
+
+class Bench:
+    def __init__(self, options: Options) -> None:
+        self.o = options
+        self.results: dict = self._earlier() or {}
+        self.results.update({"meta": machine.describe(options.command), "options": _jsonable(options)})
+        self.kb1m: Path = options.out / "kb-1m"
+        self.server: proc.Server | None = None
+
+    def _earlier(self) -> dict | None:
+        """The results of an earlier run on the same archive and sizes: a run of some steps
+        replaces those steps' results and keeps the others (each step records when it finished)."""
+        path = self.o.out / "results.json"
+        if not path.exists():
+            return None
+        earlier = json.loads(path.read_text())
+        same = ("pages", "triples", "seed")
+        if any(earlier.get("options", {}).get(k) != getattr(self.o, k) for k in same):
+            return None
+        return earlier
+
+    def log(self, message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] bench: {message}", file=sys.stderr, flush=True)
+
+    def save(self) -> None:
+        self.results["meta"]["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        (self.o.out / "results.json").write_text(json.dumps(self.results, ensure_ascii=False, indent=2))
+        self.o.results.write_text(report.render(self.results), encoding="utf-8")
+
+    def run(self) -> None:
+        self.o.out.mkdir(parents=True, exist_ok=True)
+        self.log(f"generating {self.o.pages} pages (seed {self.o.seed})")
+        self.corpus = generate(self.o.out / f"corpus-s{self.o.seed}-n{self.o.pages}", self.o.pages, self.o.seed)
+        try:
+            for step in STEPS:
+                if step in self.o.steps:
+                    self.log(step)
+                    started = time.perf_counter()
+                    getattr(self, "step_" + step)()
+                    self.results.setdefault("step_seconds", {})[step] = time.perf_counter() - started
+                    self.results.setdefault("step_finished", {})[step] = time.strftime("%H:%M UTC", time.gmtime())
+                    self.save()
+        finally:
+            if self.server is not None:
+                self.server.stop()
+            self.save()
+        self.log(f"done: {self.o.results}")
+
+    def files(self, corpus: Path) -> list[Path]:
+        return [corpus / r["date"][:4] / f"{r['id']}.txt" for r in manifest(corpus)]
+
+    def step_tagging(self) -> None:
+        self.results["tagging"] = tagging.measure(self.files(self.corpus), self.o.tag_chars)
+
+    def step_kb1m(self) -> None:
+        """A KB of at least the wanted number of triples: size it from a pilot build."""
+        pilot = building.build(self._corpus(50), self.o.out / "kb-pilot", timeout=1800)
+        per_page = pilot.get("triples", 0) / 50 or 1000
+        count = math.ceil(self.o.triples * 1.05 / per_page)
+        for _ in range(3):
+            shutil.rmtree(self.kb1m, ignore_errors=True)
+            built = building.build(self._corpus(count), self.kb1m, timeout=7200)
+            if not built["ok"] or built["triples"] >= self.o.triples:
+                break
+            count = math.ceil(count * self.o.triples / built["triples"] * 1.05)
+        self.results["kb1m"] = built
+
+    def _corpus(self, count: int) -> Path:
+        return generate(self.o.out / f"corpus-s{self.o.seed}-n{count}", count, self.o.seed)
+
+    def step_dumps(self) -> None:
+        found = {"kb_triples": building.triples(self.kb1m), "kb_dump": dumps.dump_all(self.kb1m, self.o.out / "dumps"),
+                 "build_time_dumps": dumps.build_time_dumps(self.kb1m)}
+        nt = self.o.out / "dumps" / "kb.nt"
+        if nt.exists() and nt.stat().st_size:
+            found["loaders"] = dumps.loaders(nt, self.o.out, self.o.rdflib)
+        self.results["dumps"] = found
+
+    def _server(self) -> proc.Server:
+        if self.server is None:
+            self.server = proc.kb_server(self.kb1m)
+        return self.server
+
+    def step_sparql(self) -> None:
+        store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
+        nq = self.o.out / "dumps" / "kb.nq"
+        memory = ox.Store()
+        memory.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        queries = self._queries(store)
+        engine = self._virtuoso(nq) if self.o.virtuoso else None
+        try:
+            import httpx
+
+            with httpx.Client(timeout=600, trust_env=False) as client:
+                found = sparql.measure(queries, store, memory, self._server().url, self.o.query_budget,
+                                       engine.query(client) if engine else None)
+        finally:
+            if engine is not None:
+                engine.stop()
+        self.results["sparql"] = {"kb_triples": len(store), "queries": found}
+
+    def _queries(self, store: ox.Store) -> dict[str, str]:
+        """Every query, its parameters set to the heaviest cases of this KB (see measure/parameters.py)."""
+        found = parameters.values(store)
+        self.results["parameters"] = found
+        texts = {}
+        for path in sparql.query_files():
+            text = path.read_text(encoding="utf-8").replace("{name}", found.get("person", ""))
+            texts[path.relative_to(proc.ROOT).as_posix()] = parameters.substitute(text, found)
+        return texts
+
+    def _virtuoso(self, nq: Path) -> virtuoso.Virtuoso | None:
+        if not virtuoso.available():
+            self.results["virtuoso"] = "not installed (bench/deps.sh installs it)"
+            return None
+        engine = virtuoso.Virtuoso(self.o.out / "virtuoso", nq.parent)
+        self.results["virtuoso_load_s"] = engine.load(nq.name, "http://bench.invalid/default")
+        return engine
+
+    def step_pages(self) -> None:
+        store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
+        iris, top = documents.sample(store, 100)
+        iris = ([top] if top else []) + iris
+        found: dict = {"documents": documents.measure(store, iris[:200], budget=10)}
+        base = self._server().url
+        prefix = _base()
+        paths = [proc.quote_path(iri[len(prefix) - 1:]) for iri in iris if iri.startswith(prefix)]
+        for fmt, accept in pages.ACCEPT.items():
+            good, bad = pages.checked(base, paths, accept)
+            found[fmt] = {"paths": len(good), "failed_before_load": bad[:10], "failed_count": len(bad)}
+            if good:
+                found[fmt].update(pages.wrk(base, good, accept, self.o.duration, self.o.connections))
+        found["fastapi_reference"] = pages.reference(self.o.reference_duration, self.o.connections)
+        self.results["pages"] = found
+
+    def step_build(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        data = self.o.out / f"kb-{self.o.pages}"
+        shutil.rmtree(data, ignore_errors=True)
+        self.results["build"] = building.build(self.corpus, data, timeout=4 * 3600)
+
+    def step_add(self) -> None:
+        data = self.o.out / f"kb-{self.o.pages}"
+        if not (data / "current").exists():
+            self.results["add"] = {"ok": False, "error": f"no KB at {data}: run the build step first"}
+            return
+        self.results["add"] = building.add(self.corpus, data, self.o.out, self.o.seed)
+
+
+def _base() -> str:
+    from kb.config import resolve
+
+    return resolve({}, environ={}).base
+
+
+def _jsonable(options: Options) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items()}

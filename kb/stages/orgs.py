@@ -1,0 +1,95 @@
+"""Organizations: names ending in an organization suffix (…有限公司, …大学, …局, …委员会), their
+left edge at punctuation or a stop word; names rjieba tags as organizations; local short forms
+expanded with the home city or province (市司法局 -> 许昌市司法局); bodies named by their level
+alone (市委, 市政府) when used as bodies, not inside a title."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from functools import lru_cache
+
+from kb.config import Settings
+from kb.stages import lexicon, places
+from kb.stages.text import Found, Text
+
+NAME = "kb.orgs.v1"
+# after a body's short form, characters that make it part of a title or of a longer name
+_BODY_CONTINUES = re.compile("[书副常秘办会委员主党组宣统政纪监工机大领部督扩]")
+_COUNTED = re.compile(r"((?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-z0-9]{2,12}?)等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")
+_MIN_PREFIX = 2  # characters a name needs before its suffix
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    return re.compile(f"(?:{lexicon.alternation(lexicon.suffix_table('orgs_suffixes.txt'))})+")
+
+
+def find(text: Text, settings: Settings) -> list[Found]:
+    suffixed = _suffixed(text, settings)
+    return [*suffixed, *_bodies(text, settings), *_counted(text)]
+
+
+def _suffixed(text: Text, settings: Settings) -> list[Found]:
+    table = lexicon.suffix_table("orgs_suffixes.txt")
+    stop = lexicon.wordset("orgs_stop.txt")
+    found: list[Found] = []
+    for m in _pattern().finditer(text.text):
+        start = text.name_start(m.start(), stop)
+        surface = text.text[start:m.end()]
+        if m.start() - start < _MIN_PREFIX or _not_org(text, surface, m.end()) or not text.proper(start, m.start()):
+            continue
+        kind = table[next(s for s in sorted(table, key=len, reverse=True) if surface.endswith(s))]
+        found.append(Found("organization", expand(surface, settings), surface, start, m.end(), kind))
+    return found
+
+
+def _not_org(text: Text, surface: str, end: int) -> bool:
+    """Generic names (相关部门), words that only end like one (布局, 干部), suffixes inside a
+    longer word (局面)."""
+    if surface in lexicon.wordset("orgs_generic.txt") or _not_endings().search(surface):
+        return True
+    i = text.token_at(end - 1)
+    return text.token_starts[i] + len(text.tokens[i][0]) > end
+
+
+@lru_cache(maxsize=1)
+def _not_endings() -> re.Pattern[str]:
+    return re.compile(f"(?:{lexicon.alternation(lexicon.words('orgs_not.txt'))})$")
+
+
+def _counted(text: Text) -> list[Found]:
+    """Names listed before a count of companies (甲科技、乙电子两家企业): companies."""
+    out = []
+    for m in _COUNTED.finditer(text.text):
+        pos = m.start()
+        for member in m.group(1).split("、"):
+            start = pos + len(member) - len(re.split("[的在是和与由]", member)[-1])
+            if pos + len(member) - start >= 2 and text.text[start:pos + len(member)] not in places.known():
+                out.append(Found("organization", text.text[start:pos + len(member)], text.text[start:pos + len(member)],
+                                 start, pos + len(member), "company"))
+            pos += len(member) + 1
+    return out
+
+
+def expand(surface: str, settings: Settings) -> str:
+    """Local short forms to full names: 市司法局 -> 许昌市司法局, 省工信厅 -> 河南省工信厅."""
+    for prefix, home in (("我市", settings.city), ("市", settings.city), ("省", settings.province)):
+        if surface.startswith(prefix) and not surface.startswith(("市场", "省市")):
+            return home + surface[len(prefix):]
+    return surface
+
+
+def _bodies(text: Text, settings: Settings) -> list[Found]:
+    table = lexicon.bodies(settings.city, settings.province)
+    found = []
+    for m in _bodies_pattern(settings.city, settings.province).finditer(text.text):
+        if _BODY_CONTINUES.match(text.text, m.end()):
+            continue
+        full, kind = table[m.group()]
+        found.append(Found("organization", full, m.group(), m.start(), m.end(), kind))
+    return found
+
+
+@lru_cache(maxsize=8)
+def _bodies_pattern(city: str, province: str) -> re.Pattern[str]:
+    return re.compile(lexicon.alternation(lexicon.bodies(city, province)))

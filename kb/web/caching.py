@@ -1,0 +1,94 @@
+"""ETag and Last-Modified from the data's version, and the 304 answer to revalidation.
+
+A page changes only when the data does (a build or add switches the snapshot), so the
+validators come from the backend's version, not from the body: a 304 costs no query.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime, timezone
+
+from fastapi import Request
+
+_first_seen: dict[str, float] = {}  # version -> when this process first saw it (data without a snapshot)
+
+
+def etag(backend, *parts: object) -> str:
+    """Weak: equal for the same data and representation, not promised byte for byte."""
+    digest = hashlib.sha256("\x1f".join(map(str, (backend.version(), *parts))).encode()).hexdigest()
+    return f'W/"{digest[:20]}"'
+
+
+def last_modified(backend) -> datetime:
+    """When the served snapshot was completed; for plain RDF files, when the server loaded them."""
+    try:
+        dumps = backend.dumps_dir()
+        stamp = dumps.parent.stat().st_mtime if dumps is not None else None
+    except OSError:
+        stamp = None
+    if stamp is None:
+        stamp = _first_seen.setdefault(backend.version(), time.time())
+    return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+
+
+def headers(tag: str, modified: datetime) -> dict[str, str]:
+    return {"ETag": tag, "Last-Modified": format_datetime(modified, usegmt=True), "Vary": "Accept",
+            "Cache-Control": "no-cache"}
+
+
+def not_modified(request: Request, tag: str, modified: datetime) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        wanted = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in wanted or tag.removeprefix("W/") in wanted
+    since = request.headers.get("if-modified-since")
+    if since is None:
+        return False
+    try:
+        return modified <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as the RFC says
+
+
+class Bodies:
+    """Rendered pages of the current version as (body, Link header), least recently used dropped
+    beyond a byte budget. Pages are pure functions of (data version, IRI, representation), so
+    a repeat costs no lookup at all."""
+
+    def __init__(self, budget: int = 64 * 2**20) -> None:
+        self._budget = budget
+        self._size = 0
+        self._items: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[bytes, str] | None:
+        with self._lock:
+            page = self._items.get(key)
+            if page is not None:
+                self._items.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, body: bytes, links: str) -> None:
+        size = len(body) + len(links)
+        if size > self._budget // 16:
+            return  # one huge page must not flush everything else
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (body, links)
+            self._size += size
+            while self._size > self._budget:
+                _, (old_body, old_links) = self._items.popitem(last=False)
+                self._size -= len(old_body) + len(old_links)
+
+
+def bodies(request: Request) -> Bodies:
+    state = request.app.state
+    if not hasattr(state, "page_bodies"):
+        state.page_bodies = Bodies()
+    return state.page_bodies

@@ -1,0 +1,188 @@
+"""What pages need beyond one IRI's own triples, computed once per version of the data:
+counts per type, every entity's names (search, browse), which articles mention each entity
+(newest first) and which entities each article mentions (co-mentions), the posts each person
+holds. Three SPARQL passes over the whole KB (~3 s at a million triples on a busy 2-core
+machine), after which an entity page costs a few index lookups however often it is mentioned.
+"""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kb.vocab import PREFIXES
+
+KINDS = {  # kind (as in the IRIs) -> (class, Chinese label)
+    "person": ("http://schema.org/Person", "人物"),
+    "organization": ("http://schema.org/Organization", "机构"),
+    "project": ("http://schema.org/Project", "项目"),
+    "place": ("http://schema.org/Place", "地点"),
+    "event": ("http://schema.org/Event", "事件"),
+}
+CLASS_KINDS = {cls: kind for kind, (cls, _) in KINDS.items()}
+ARTICLE_CLASSES = ("http://schema.org/NewsArticle", "http://schema.org/Photograph")
+
+NAMES = """
+SELECT ?e ?t ?n ?main WHERE {
+  VALUES ?t { schema:Person schema:Organization schema:Project schema:Place schema:Event }
+  ?e a ?t .
+  { ?e schema:name ?n BIND(true AS ?main) } UNION { ?e schema:alternateName ?n BIND(false AS ?main) }
+}"""
+MENTIONS = "SELECT ?a ?e ?date WHERE { ?a schema:mentions ?e OPTIONAL { ?a dcterms:date ?date } }"
+POSTS = """
+SELECT ?person ?role ?org ?date ?source WHERE {
+  ?post org:member ?person ; org:role ?role .
+  OPTIONAL { ?post org:organization ?org }
+  OPTIONAL { ?post dcterms:date ?date }
+  OPTIONAL { ?post prov:wasDerivedFrom ?source }
+}"""
+COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE { ?x a %s }"
+
+
+@dataclass(frozen=True)
+class Entry:
+    iri: str
+    kind: str
+    name: str
+    names: tuple[str, ...]
+    mentions: int
+
+
+@dataclass(frozen=True)
+class Post:
+    role: str
+    organization: str | None
+    date: str | None
+    source: str | None
+
+
+@dataclass
+class Index:
+    entries: list[Entry] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # kind or "article" -> how many
+    mentioned_in: dict[str, list[str]] = field(default_factory=dict)  # entity -> articles, newest first
+    mentions: dict[str, list[str]] = field(default_factory=dict)  # article -> entities it mentions
+    posts: dict[str, list[Post]] = field(default_factory=dict)  # person -> posts, newest first
+    members: dict[str, list[tuple[str, Post]]] = field(default_factory=dict)  # organization -> (person, post)
+    stated: dict[str, list[tuple[str, Post]]] = field(default_factory=dict)  # article -> (person, post)
+    kinds: dict[str, str] = field(default_factory=dict)  # entity -> kind
+
+    def by_kind(self, kind: str) -> list[Entry]:
+        """Every entity of a kind, by name."""
+        return sorted((e for e in self.entries if e.kind == kind), key=lambda e: e.name)
+
+    def top(self, kind: str, n: int) -> list[Entry]:
+        """The n most mentioned entities of a kind."""
+        return sorted((e for e in self.entries if e.kind == kind), key=lambda e: (-e.mentions, e.name))[:n]
+
+    def search(self, text: str, limit: int = 50) -> list[Entry]:
+        """Entities whose name or short name contains `text`: exact matches first, then
+        names starting with it, then the rest; the most mentioned first within each."""
+        text = text.strip()
+        if not text:
+            return []
+        hits = []
+        for entry in self.entries:
+            rank = min((_rank(name, text) for name in entry.names), default=3)
+            if rank < 3:
+                hits.append((rank, -entry.mentions, len(entry.name), entry.name, entry))
+        hits.sort(key=lambda h: h[:4])
+        return [h[-1] for h in hits[:limit]]
+
+    def co_mentioned(self, iri: str, window: int, top: int) -> dict[str, list[tuple[str, int]]]:
+        """Per kind, the entities most often mentioned alongside `iri` in its `window`
+        newest articles, with how many of those articles name both."""
+        counts = Counter(e for a in self.mentioned_in.get(iri, [])[:window] for e in self.mentions.get(a, ()))
+        counts.pop(iri, None)
+        found: dict[str, list[tuple[str, int]]] = {}
+        for entity, n in counts.most_common():
+            kind = self.kinds.get(entity)
+            if kind and len(found.setdefault(kind, [])) < top:
+                found[kind].append((entity, n))
+        return found
+
+
+def _rank(name: str, text: str) -> int:
+    if name == text:
+        return 0
+    if name.startswith(text):
+        return 1
+    return 2 if text in name else 3
+
+
+def build(store: ox.Store) -> Index:
+    def select(query: str):
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+    index = Index()
+    _links(index, select(MENTIONS))
+    _posts(index, select(POSTS))
+    names: dict[str, list[str]] = {}
+    for row in select(NAMES):
+        iri, name = row["e"].value, row["n"].value
+        index.kinds.setdefault(iri, CLASS_KINDS[row["t"].value])
+        bucket = names.setdefault(iri, [])
+        bucket.insert(0, name) if row["main"].value == "true" else bucket.append(name)
+    index.entries = [Entry(iri, index.kinds[iri], ns[0], tuple(dict.fromkeys(ns)), len(index.mentioned_in.get(iri, ())))
+                     for iri, ns in names.items()]
+    count = lambda cls: int(next(iter(select(COUNT % f"<{cls}>")))["c"].value)  # noqa: E731
+    index.counts = {kind: count(cls) for kind, (cls, _) in KINDS.items()}
+    index.counts["article"] = sum(count(cls) for cls in ARTICLE_CLASSES)
+    return index
+
+
+def _links(index: Index, rows) -> None:
+    strings: dict[str, str] = {}  # one string object per IRI: the tables share them
+    dated: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        article = strings.setdefault(row["a"].value, row["a"].value)
+        entity = strings.setdefault(row["e"].value, row["e"].value)
+        date = row["date"].value if row["date"] is not None else ""
+        dated.setdefault(entity, []).append((date, article))
+        index.mentions.setdefault(article, []).append(entity)
+    for entity, pairs in dated.items():
+        pairs = sorted(set(pairs), key=lambda p: (p[0], p[1]), reverse=True)
+        index.mentioned_in[entity] = [article for _, article in pairs]
+
+
+def _posts(index: Index, rows) -> None:
+    for row in rows:
+        value = lambda name: row[name].value if row[name] is not None else None  # noqa: E731
+        post = Post(value("role"), value("org"), value("date"), value("source"))
+        index.posts.setdefault(value("person"), []).append(post)
+        if post.organization:
+            index.members.setdefault(post.organization, []).append((value("person"), post))
+        if post.source:
+            index.stated.setdefault(post.source, []).append((value("person"), post))
+    newest = lambda post: (post.date or "", post.source or "")  # noqa: E731
+    for posts in index.posts.values():
+        posts.sort(key=newest, reverse=True)
+    for held in index.members.values():
+        held.sort(key=lambda pair: newest(pair[1]), reverse=True)
+
+
+class PerVersion:
+    """The Index of the data being served, rebuilt when the data's version changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._value: Index | None = None
+
+    def get(self, backend) -> Index:
+        version = backend.version()
+        with self._lock:
+            if self._value is None or version != self._version:
+                self._value = build(backend.store())
+                self._version = version
+            return self._value
+
+
+def of(request) -> Index:
+    """The app's index for the data being served (built on first use, per version)."""
+    state = request.app.state
+    if not hasattr(state, "kb_index"):
+        state.kb_index = PerVersion()
+    return state.kb_index.get(state.backend)

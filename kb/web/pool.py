@@ -1,0 +1,217 @@
+"""Queries run in a small pool of worker processes, so that they can really be stopped.
+
+pyoxigraph has no query timeout and a thread cannot be killed, so each query runs in a
+worker process that opens the store read-only. The worker writes the serialized result back
+in frames; when the deadline passes the server kills the worker and starts a fresh one.
+
+Frames on the worker's stdout: 4-byte length, 1-byte kind, payload.
+    H  head (JSON: media type, kind of result)  -- sent with the first data, or not at all
+    D  a chunk of the serialized result
+    E  error (JSON: error class, message)
+    F  finished (JSON: rows written, truncated)
+Requests on its stdin: the same framing, kind Q, payload JSON (see `Job`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import BinaryIO, Iterator
+
+from kb.errors import KbError, QueryTimeout, StoreError
+
+HEADER = struct.Struct(">IB")
+FIRST_CHUNK = 64 * 1024  # buffered before the response starts, so small results get a real status
+CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    store: str  # path of the on-disk store
+    version: str  # changes when the data changes: the worker then reopens the store
+    accept: str | None = None
+    explicit: str | None = None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Head:
+    media: str
+    kind: str  # solutions, boolean or graph
+
+
+def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
+    out.write(HEADER.pack(len(payload), kind[0]) + payload)
+
+
+def _read_exact(fd: int, size: int, deadline: float) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return bytes(data)
+
+
+class Worker:
+    """One worker process; used by one query at a time."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "kb.web.worker"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, bufsize=0)
+
+    def send(self, job: Job) -> None:
+        write_frame(self.proc.stdin, b"Q", json.dumps(asdict(job)).encode())
+
+    def read(self, deadline: float) -> tuple[bytes, bytes]:
+        """The next frame (kind, payload); TimeoutError at the deadline, EOFError if the worker died."""
+        fd = self.proc.stdout.fileno()
+        size, kind = HEADER.unpack(_read_exact(fd, HEADER.size, deadline))
+        return bytes([kind]), _read_exact(fd, size, deadline)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+
+class Pool:
+    """At most `size` workers, started on demand and reused; a killed one is replaced."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self.size, self.timeout = size, timeout
+        self._idle: list[Worker] = []
+        self._busy = 0
+        self._cond = threading.Condition()
+
+    def acquire(self, deadline: float) -> Worker:
+        with self._cond:
+            while not self._idle and self._busy >= self.size:
+                if not self._cond.wait(max(0.0, deadline - time.monotonic())):
+                    raise QueryTimeout(f"the server is busy: no query worker was free within "
+                                       f"{self.timeout:g} s; try again later")
+            self._busy += 1
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive():
+                    return worker
+                worker.kill()  # died while idle: reap it and close its pipes
+        try:
+            return Worker()
+        except OSError as exc:
+            self.release(None)
+            raise StoreError(f"cannot start a query worker: {exc}") from None
+
+    def release(self, worker: Worker | None) -> None:
+        """Give a worker back (None when it was killed)."""
+        with self._cond:
+            self._busy -= 1
+            if worker is not None:
+                self._idle.append(worker)
+            self._cond.notify()
+
+
+class Run:
+    """One query on one worker: `start()` waits for the head (or the error), then `chunks()`
+    yields the serialized result. Both are blocking: call them from a thread."""
+
+    def __init__(self, pool: Pool, job: Job) -> None:
+        self.pool, self.job = pool, job
+        self.deadline = time.monotonic() + pool.timeout
+        self.worker: Worker | None = None
+        self.first: bytes = b""
+        self.rows, self.truncated = 0, False
+
+    def start(self) -> Head:
+        self.worker = self.pool.acquire(self.deadline)
+        try:
+            self.worker.send(self.job)
+        except OSError:
+            self._end(kill=True)
+            raise StoreError("the query worker stopped unexpectedly; try again") from None
+        kind, payload = self._next()
+        if kind != b"H":
+            self._unexpected(kind, payload)
+        head = Head(**json.loads(payload))
+        kind, payload = self._next()
+        if kind != b"D":
+            self._unexpected(kind, payload)
+        self.first = payload
+        return head
+
+    def chunks(self) -> Iterator[bytes]:
+        yield self.first
+        while True:
+            kind, payload = self._next()
+            if kind == b"D":
+                yield payload
+            elif kind == b"F":
+                done = json.loads(payload)
+                self.rows, self.truncated = done["rows"], done["truncated"]
+                self._end(kill=False)
+                return
+            else:
+                self._unexpected(kind, payload)
+
+    def abort(self) -> None:
+        """Stop the query wherever it is (client gone, or an error mid-stream)."""
+        if self.worker is not None:
+            self._end(kill=True)
+
+    def _next(self) -> tuple[bytes, bytes]:
+        try:
+            return self.worker.read(self.deadline)
+        except TimeoutError:
+            self._end(kill=True)
+            raise QueryTimeout(f"the query ran longer than the time limit of {self.pool.timeout:g} s "
+                               "and was stopped; narrow it down or add a LIMIT") from None
+        except (EOFError, OSError):
+            self._end(kill=True)
+            raise StoreError("the query worker stopped unexpectedly (out of memory?); try again") from None
+
+    def _unexpected(self, kind: bytes, payload: bytes) -> None:
+        if kind == b"E":
+            self._end(kill=False)
+            raise error_from_json(payload)
+        self._end(kill=True)
+        raise StoreError(f"the query worker answered out of order ({kind!r})")
+
+    def _end(self, kill: bool) -> None:
+        worker, self.worker = self.worker, None
+        if worker is None:
+            return
+        if kill:
+            worker.kill()
+        self.pool.release(None if kill else worker)
+
+
+def error_to_json(exc: KbError) -> bytes:
+    return json.dumps({"error": type(exc).__name__, "message": str(exc)}).encode()
+
+
+def error_from_json(payload: bytes) -> KbError:
+    """The worker's error as the same KbError subclass (errors cross the pipe by name)."""
+    import kb.errors
+
+    data = json.loads(payload)
+    cls = getattr(kb.errors, data["error"], KbError)
+    if not (isinstance(cls, type) and issubclass(cls, KbError)):
+        cls = KbError
+    return cls(data["message"])

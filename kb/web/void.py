@@ -1,0 +1,64 @@
+"""/.well-known/void: the VoID and DCAT description of the dataset (RFC 8615 well-known path,
+VoID section 7.2), as Turtle by default, or N-Triples, JSON-LD, RDF/XML by content negotiation.
+
+A built KB serves the file written at build time (it lists the dumps with sizes and checksums);
+a server over RDF files (--data) describes what it loaded, once per data version.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pyld import jsonld
+
+from kb import void
+from kb.config import Settings
+from kb.vocab import prefixes
+from kb.web.backend import Backend
+from kb.web.conneg import GRAPH_TYPES, negotiate
+
+router = APIRouter()
+
+FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+async def description(request: Request) -> Response:
+    """The dataset's VoID/DCAT description."""
+    fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES, request.query_params.get("format"), default="ttl")
+    backend, settings = request.app.state.backend, request.app.state.settings
+    body = await run_in_threadpool(_render, backend, settings, fmt)
+    return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
+
+
+def _render(backend: Backend, settings: Settings, fmt: str) -> bytes:
+    triples = _triples(backend, settings, backend.version())
+    if fmt == "jsonld":
+        return json.dumps(_jsonld(triples, settings.base), ensure_ascii=False).encode("utf-8")
+    return ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes(settings.base) if fmt == "ttl" else None)
+
+
+@lru_cache(maxsize=4)
+def _triples(backend: Backend, settings: Settings, version: str) -> list[ox.Triple]:
+    """The description for one version of the data (the version is the cache key)."""
+    folder: Path | None = backend.dumps_dir()
+    written = folder.parent / void.FILE_NAME if folder is not None else None
+    if written is not None and written.is_file():
+        return list(ox.parse(path=str(written), format=ox.RdfFormat.TURTLE))
+    return void.describe(backend.store(), settings)
+
+
+def _jsonld(triples: list[ox.Triple], base: str) -> dict:
+    """Compact JSON-LD with the standard prefixes (an inline context: nothing is fetched)."""
+    nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    for node in nodes:
+        types = node.pop(RDF_TYPE, None)
+        if types:
+            node["@type"] = [t["@id"] for t in types]
+    return jsonld.compact(nodes, {"@context": prefixes(base)})

@@ -1,0 +1,94 @@
+"""A query worker process (see kb.web.pool): reads jobs on stdin, answers in frames on stdout."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from kb import results
+from kb.errors import KbError, QueryError
+from kb.query import execute
+from kb.store import open_store_read_only
+from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, write_frame
+
+
+class FrameWriter:
+    """A file-like object for the serializers: sends the result in D frames, the head with the
+    first one; holds back FIRST_CHUNK bytes so that a small result is complete before it starts."""
+
+    def __init__(self, out: BinaryIO, head: dict) -> None:
+        self.out, self.head = out, head
+        self.buffer = bytearray()
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= (CHUNK if self.started else FIRST_CHUNK):
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        first = not self.started
+        if first:
+            write_frame(self.out, b"H", json.dumps(self.head).encode())
+            self.started = True
+        if self.buffer or first:  # the head always comes with a D frame, even an empty one
+            write_frame(self.out, b"D", bytes(self.buffer))
+            self.buffer.clear()
+        self.out.flush()
+
+
+class Worker:
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.key: tuple[str, str] | None = None
+        self.store: ox.Store | None = None
+
+    def open(self, job: Job) -> ox.Store:
+        if self.key != (job.store, job.version) or self.store is None:
+            self.store = None  # let go of the old snapshot first
+            self.store = open_store_read_only(job.store)
+            self.key = (job.store, job.version)
+        return self.store
+
+    def run(self, job: Job) -> None:
+        writer = None
+        try:
+            result = execute(self.open(job), job.query, job.default_graphs, job.named_graphs)
+            graph = isinstance(result, ox.QueryTriples)
+            offers = GRAPH_TYPES if graph else RESULTS_TYPES
+            fmt = negotiate(job.accept, offers, job.explicit, default="ttl" if graph else "json")
+            kind = "graph" if graph else "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+            writer = FrameWriter(self.out, {"media": offers[fmt], "kind": kind})
+            rows, truncated = results.write(result, fmt, writer, job.max_rows)
+            writer.flush()
+            write_frame(self.out, b"F", json.dumps({"rows": rows, "truncated": truncated}).encode())
+        except KbError as exc:
+            write_frame(self.out, b"E", error_to_json(exc))
+        except (OSError, ValueError, RuntimeError, SyntaxError, TypeError) as exc:  # raised mid-evaluation
+            write_frame(self.out, b"E", error_to_json(QueryError(f"query failed: {exc}")))
+        self.out.flush()
+
+
+def _read_job(source: BinaryIO) -> Job | None:
+    header = source.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None  # the server closed the pipe: exit
+    size, _ = HEADER.unpack(header)
+    return Job(**json.loads(source.read(size)))
+
+
+def main() -> None:
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints must not corrupt the frames
+    worker = Worker(out)
+    while (job := _read_job(sys.stdin.buffer)) is not None:
+        worker.run(job)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Resolution across pages: one entity per (kind, full name), whatever the page order."""
+from __future__ import annotations
+
+import itertools
+
+from kb.config import resolve as settings_of
+from kb.model import Entity
+from kb.stages.resolve import resolve
+from entities_helpers import run
+
+PAGE_A = (Entity("organization", "许昌市司法局", ("市司法局",), "government"),
+          Entity("person", "王建国"),
+          Entity("place", "库庄镇", (), "town", (), (("containedIn", "襄城县"),)))
+PAGE_B = (Entity("organization", "许昌市司法局", (), None),
+          Entity("place", "王建国"),  # same name, other kind: never merged
+          Entity("event", "市政府常务会议", (), None, (), (("date", "2021-04-08"),)))
+PAGE_C = (Entity("organization", "许昌市司法局", ("许昌司法局",), "other"),
+          Entity("organization", "许昌市司法局", (), "government"),
+          Entity("event", "市政府常务会议", (), None, (), (("date", "2021-05-06"),)))
+
+
+def test_resolve_one_entity_per_kind_and_name():
+    merged = {(e.kind, e.name): e for e in resolve([PAGE_A, PAGE_B, PAGE_C])}
+    assert set(merged) == {("organization", "许昌市司法局"), ("person", "王建国"), ("place", "库庄镇"),
+                           ("place", "王建国"), ("event", "市政府常务会议")}
+    org = merged[("organization", "许昌市司法局")]
+    assert org.alt_names == ("市司法局", "许昌司法局")
+    assert org.subtype == "government"  # the subtype seen most often
+    assert merged[("event", "市政府常务会议")].facts == (("date", "2021-04-08"), ("date", "2021-05-06"))
+
+
+def test_resolve_does_not_depend_on_page_order():
+    results = {resolve(order) for order in itertools.permutations([PAGE_A, PAGE_B, PAGE_C])}
+    assert len(results) == 1
+
+
+def test_resolve_short_forms_on_two_pages_meet_in_one_entity():
+    settings = settings_of({}, environ={})
+    first = run("这是市司法局的工作安排。", settings)[1]
+    second = run("许昌市司法局召开会议。", settings)[1]
+    orgs = [e for e in resolve([first, second]) if e.kind == "organization"]
+    assert [(e.name, e.alt_names) for e in orgs] == [("许昌市司法局", ("市司法局",))]

@@ -1,0 +1,111 @@
+"""The VoID/DCAT description: at /.well-known/void (built KB and --data files) and inside the
+dumps; its numbers checked against the store and the dump files themselves."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib import RDF, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from conftest import Server, free_port, run_kb
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SCHEMA = "http://schema.org/"
+
+
+@pytest.fixture(scope="module")
+def description(server) -> rdflib.Graph:
+    response = httpx.get(server.url + ".well-known/void")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    return rdflib.Graph().parse(data=response.text, format="turtle")
+
+
+def _store(kb_data: Path) -> ox.Store:
+    return ox.Store.read_only(str(kb_data / "current" / "store"))
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def test_void_counts_the_triples_of_the_kb(description, kb_data, base):
+    store = _store(kb_data)
+    described = _count(store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{base}graph/void>) }}")
+    assert description.value(URIRef(base + "dataset"), VOID.triples).toPython() == described > 0
+
+
+@pytest.mark.parametrize("cls", ["Person", "Organization", "NewsArticle"])
+def test_void_counts_entities_per_class(description, kb_data, base, cls):
+    dataset = URIRef(base + "dataset")
+    parts = {description.value(p, VOID["class"]): description.value(p, VOID.entities)
+             for p in description.objects(dataset, VOID.classPartition)}
+    expected = _count(_store(kb_data), f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ GRAPH ?g {{ ?s a <{SCHEMA}{cls}> }} }}")
+    assert parts[URIRef(SCHEMA + cls)].toPython() == expected > 0
+
+
+def test_void_names_endpoint_license_dates_and_vocabularies(description, base):
+    dataset = URIRef(base + "dataset")
+    assert (dataset, RDF.type, VOID.Dataset) in description and (dataset, RDF.type, DCAT.Dataset) in description
+    assert description.value(dataset, VOID.sparqlEndpoint) == URIRef(base + "sparql")
+    assert description.value(dataset, DCTERMS.license) is not None
+    assert description.value(dataset, DCTERMS.created).datatype == URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
+    assert URIRef(base + "ontology") in set(description.objects(dataset, VOID.vocabulary))
+    assert description.value(dataset, VOID.uriSpace) == Literal(base)
+
+
+def test_void_dumps_have_their_true_sizes_and_checksums(description, kb_data, base, server):
+    dataset = URIRef(base + "dataset")
+    dumps = sorted(description.objects(dataset, DCAT.distribution))
+    assert len(dumps) >= 2
+    for dump in dumps:
+        name = str(dump).removeprefix(base + "dumps/")
+        local = kb_data / "current" / "dumps" / name
+        checksum = description.value(description.value(dump, SPDX.checksum), SPDX.checksumValue)
+        assert description.value(dump, DCAT.byteSize).toPython() == local.stat().st_size
+        assert str(checksum) == hashlib.sha256(local.read_bytes()).hexdigest()
+        served = httpx.get(str(description.value(dump, DCAT.downloadURL)), headers={"Accept-Encoding": "identity"})
+        assert served.status_code == 200
+
+
+def test_void_jsonld_says_the_same_as_turtle(description, server):
+    response = httpx.get(server.url + ".well-known/void", headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert response.headers["vary"] == "Accept"
+    assert isomorphic(rdflib.Graph().parse(data=response.text, format="json-ld"), description)
+
+
+def test_void_is_inside_the_dumps(kb_data, base):
+    with gzip.open(kb_data / "current" / "dumps" / "kb.nq.gz") as dump:
+        dataset = rdflib.Dataset().parse(dump, format="nquads")
+    graph = dataset.graph(URIRef(base + "graph/void"))
+    assert (URIRef(base + "dataset"), RDF.type, VOID.Dataset) in graph
+    assert graph.value(URIRef(base + "dataset"), VOID.triples) is not None
+
+
+def test_void_over_rdf_files_describes_what_was_loaded(kb_data, tmp_path):
+    """`kb serve --data FILE`: no build, no dumps; the description is computed from the files."""
+    data = tmp_path / "kb.nt"
+    run_kb("dump", "--data-dir", kb_data, "--format", "nt", "-o", data)
+    port = free_port()
+    server = Server(["--data", str(data), "--base", f"http://127.0.0.1:{port}/"], port)
+    try:
+        response = httpx.get(server.url + ".well-known/void", params={"format": "nt"})
+    finally:
+        server.stop()
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/n-triples")
+    graph = rdflib.Graph().parse(data=response.text, format="nt")
+    loaded = rdflib.Graph().parse(data, format="nt")
+    dataset = URIRef(f"http://127.0.0.1:{port}/dataset")
+    assert graph.value(dataset, VOID.triples).toPython() == len(loaded)
+    people = {graph.value(p, VOID.entities) for p in graph.objects(dataset, VOID.classPartition)
+              if graph.value(p, VOID["class"]) == URIRef(SCHEMA + "Person")}
+    assert people == {Literal(len(set(loaded.subjects(RDF.type, URIRef(SCHEMA + "Person")))))}
