@@ -23,7 +23,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=int, default=120, help="seconds of load per entity-page format")
     p.add_argument("--reference-duration", type=int, default=30, help="seconds of load on the bare FastAPI app")
     p.add_argument("--connections", type=int, default=16, help="concurrent connections of the load generator")
-    p.add_argument("--query-budget", type=float, default=10.0, help="seconds of repeats per query and engine")
+    p.add_argument("--query-budget", type=float, default=5.0, help="seconds of repeats per query and engine")
     p.add_argument("--tag-chars", type=int, default=1_000_000, help="characters the reference taggers read")
     p.add_argument("--no-virtuoso", action="store_true", help="skip the Virtuoso reference")
     p.add_argument("--no-rdflib", action="store_true", help="skip the rdflib loading reference")

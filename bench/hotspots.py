@@ -43,8 +43,9 @@ def hotspots(path: Path, top: int = 15) -> str:
             total[name] += count
     lines = [f"{samples} samples while working (waits left out)", "", "self:"]
     lines += [f"  {100 * n / samples:5.1f}%  {name}" for name, n in own.most_common(top)]
-    lines += ["", "total (on the stack):"]
-    lines += [f"  {100 * n / samples:5.1f}%  {name}" for name, n in total.most_common(top)]
+    lines += ["", "total (on the stack; frames under nearly every sample left out):"]
+    shared = [(name, n) for name, n in total.most_common() if n < 0.95 * samples]
+    lines += [f"  {100 * n / samples:5.1f}%  {name}" for name, n in shared[:top]]
     return "\n".join(lines)
 
 

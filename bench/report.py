@@ -44,7 +44,7 @@ def table(header: list[str], rows: list[list[Any]]) -> list[str]:
 def render(r: dict) -> str:
     out = _head(r)
     out += _summary(r)
-    for part in (_building, _add, _sparql, _pages, _dumps, _errors):
+    for part in (_building, _add, _sparql, _pages, _dumps, _profiles, _errors):
         out += part(r)
     return "\n".join(out) + "\n"
 
@@ -58,7 +58,9 @@ def _head(r: dict) -> list[str]:
         "Written by `make bench` (bench/run.py); every reference figure below was re-measured in the same run.", "",
         f"- command: `{meta['command']}`",
         f"- run: {meta['started']} to {meta.get('finished', '…')}; code at {meta['git']}",
-        f"- machine: {meta['machine']}; load average at start {load}",
+        f"- machine: {meta['machine']}; load average at start {load}"
+        + ("; **a busy, shared machine** (load above its core count): figures are lower than an idle machine's"
+           if meta["load_average_at_start"][0] > 2 else ""),
         f"- versions: {versions}",
         f"- archive: synthetic 许昌日报 pages from bench/corpus (seed {r['options']['seed']}); the parameters of "
         "queries/ set to the query KB's heaviest cases: "
@@ -169,11 +171,13 @@ def _sparql(r: dict) -> list[str]:
         disk, http, virt = q["in_process_disk"], q["http"], q.get("virtuoso_http")
         ratio = f"{http['median_ms'] / disk['median_ms']:.2f}×" if "median_ms" in http and disk["median_ms"] else "—"
         vratio = f"{http['median_ms'] / virt['median_ms']:.2f}×" if virt and "median_ms" in virt and "median_ms" in http else "—"
-        rows.append([f"`{name}`", q["rows"], f"{ms(disk)} / {ms(disk, 'p99_ms')}",
+        counts = "/".join(str(c.get("rows", "?")) for c in (http, virt or {}) if c and "error" not in c)
+        rows.append([f"`{name}`", f"{q['rows']} ({counts})" if counts and counts != f"{q['rows']}/{q['rows']}"
+                     and counts != str(q["rows"]) else q["rows"], f"{ms(disk)} / {ms(disk, 'p99_ms')}",
                      f"{ms(q.get('in_process_memory'))} / {ms(q.get('in_process_memory'), 'p99_ms')}",
                      f"{ms(http)} / {ms(http, 'p99_ms')}" if "error" not in http else http["error"][:60], ratio,
                      f"{ms(virt)} / {ms(virt, 'p99_ms')}" if virt and "error" not in virt else (virt or {}).get("error", "—")[:60], vratio])
-    out += table(["query", "rows", "in-process (disk)", "in-process (memory)", "HTTP", "HTTP ÷ in-process", "Virtuoso", "HTTP ÷ Virtuoso"], rows)
+    out += table(["query", "rows (HTTP/Virtuoso if they differ)", "in-process (disk)", "in-process (memory)", "HTTP", "HTTP ÷ in-process", "Virtuoso", "HTTP ÷ Virtuoso"], rows)
     out.append("")
     out.append("Issue's figures for the co-mention query at 1M triples: pyoxigraph 159 ms in memory, 778 ms on disk, Virtuoso 26 ms.")
     return out + [""]
@@ -185,10 +189,12 @@ def _pages(r: dict) -> list[str]:
         return []
     out = ["## Entity pages", ""]
     rows = []
-    for fmt in ("jsonld", "html"):
+    labels = {"jsonld": "JSON-LD, every entity", "html": "HTML, every entity",
+              "jsonld_hot": "JSON-LD, hot set", "html_hot": "HTML, hot set"}
+    for fmt, label in labels.items():
         c = p.get(fmt, {})
         if "requests_per_s" in c:
-            rows.append([fmt, c["paths"], c["connections"], c["seconds"], f"{c['requests']:,}", rate(c["requests_per_s"]),
+            rows.append([label, f"{c['paths']:,}", c["connections"], c["seconds"], f"{c['requests']:,}", rate(c["requests_per_s"]),
                          ms(c, "p50_ms"), ms(c, "p90_ms"), ms(c, "p99_ms"), c["errors"] + c.get("failed_count", 0)])
     for kind, c in p.get("fastapi_reference", {}).items():
         if "requests_per_s" in c:
@@ -196,8 +202,10 @@ def _pages(r: dict) -> list[str]:
                          rate(c["requests_per_s"]), ms(c, "p50_ms"), ms(c, "p90_ms"), ms(c, "p99_ms"), c["errors"]])
     if rows:
         cmd = p.get("jsonld", {}).get("command", "wrk")
-        out.append(f"wrk on loopback, sharing the 2 cores with the server (`{cmd}`, a Lua script cycling through the "
-                   "entity paths: the most-mentioned person and up to 100 entities of each kind and articles):")
+        out.append(f"wrk on loopback, sharing the 2 cores with the server (`{cmd}` with a Lua script giving the paths). "
+                   "*Every entity*: every entity and article of the KB in shuffled order, each thread from its own "
+                   "share, so the server's cache of rendered pages serves only what comes round again; *hot set*: "
+                   "the most-mentioned person and up to 100 of each kind, asked again and again (cached):")
         out.append("")
         out += table(["load", "paths", "connections", "seconds", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"], rows)
         out.append("")
@@ -232,11 +240,24 @@ def _dumps(r: dict) -> list[str]:
     return out + [""]
 
 
+def _profiles(r: dict) -> list[str]:
+    found = r.get("profiles")
+    if not found:
+        return []
+    out = ["## Profiles", "", "py-spy samples (`python -m bench.hotspots` on bench/out/profiles/*.txt): the functions where "
+           "time was spent (self) and those on the stack (total), waits left out.", ""]
+    if "error" in found:
+        return out + [found["error"], ""]
+    for name, text in found.items():
+        out += [f"### {name}", "", "```", text, "```", ""]
+    return out
+
+
 def _errors(r: dict) -> list[str]:
     steps = r.get("step_seconds", {})
-    done = r.get("step_finished", {})
-    out = ["## Run", "", "Seconds per step (finished at): "
-           + ", ".join(f"{k} {v:.0f} ({done.get(k, '?')})" for k, v in steps.items())]
+    done, load = r.get("step_finished", {}), r.get("step_load", {})
+    out = ["## Run", "", "Seconds per step (finished at, 1-minute load average then): "
+           + ", ".join(f"{k} {v:.0f} ({done.get(k, '?')}, load {load.get(k, 0):.1f})" for k, v in steps.items())]
     if r.get("virtuoso") and isinstance(r["virtuoso"], str):
         out.append(f"Virtuoso: {r['virtuoso']}")
     return out + [""]

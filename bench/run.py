@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import sys
 import time
@@ -14,9 +15,9 @@ import pyoxigraph as ox
 
 from bench import machine, proc, report
 from bench.corpus import generate, manifest
-from bench.measure import building, documents, dumps, pages, parameters, sparql, tagging, virtuoso
+from bench.measure import building, documents, dumps, pages, parameters, profiles, sparql, tagging, virtuoso
 
-STEPS = ("tagging", "kb1m", "dumps", "sparql", "pages", "build", "add")
+STEPS = ("tagging", "kb1m", "dumps", "sparql", "pages", "profile", "build", "add")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Bench:
                     getattr(self, "step_" + step)()
                     self.results.setdefault("step_seconds", {})[step] = time.perf_counter() - started
                     self.results.setdefault("step_finished", {})[step] = time.strftime("%H:%M UTC", time.gmtime())
+                    self.results.setdefault("step_load", {})[step] = os.getloadavg()[0]
                     self.save()
         finally:
             if self.server is not None:
@@ -122,6 +124,8 @@ class Bench:
     def step_sparql(self) -> None:
         store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
         nq = self.o.out / "dumps" / "kb.nq"
+        if not nq.exists() or nq.stat().st_mtime < (self.kb1m / "current").stat().st_mtime:
+            proc.kb("dump", "--data-dir", self.kb1m, "--format", "nq", "-o", nq, timeout=3600)
         memory = ox.Store()
         memory.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
         queries = self._queries(store)
@@ -156,20 +160,44 @@ class Bench:
         return engine
 
     def step_pages(self) -> None:
+        """wrk on every entity once, in shuffled order (the server's page cache cannot help), then on
+        a hot set of a few hundred pages asked again and again (served from its cache)."""
         store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
-        iris, top = documents.sample(store, 100)
-        iris = ([top] if top else []) + iris
-        found: dict = {"documents": documents.measure(store, iris[:200], budget=10)}
-        base = self._server().url
-        prefix = _base()
-        paths = [proc.quote_path(iri[len(prefix) - 1:]) for iri in iris if iri.startswith(prefix)]
+        hot, top = documents.sample(store, 100)
+        hot = ([top] if top else []) + hot
+        found: dict = {"documents": documents.measure(store, hot[:200], budget=10)}
+        base, prefix = self._server().url, _base()
+        as_paths = lambda iris: [proc.quote_path(i[len(prefix) - 1:]) for i in iris if i.startswith(prefix)]  # noqa: E731
+        every = as_paths(documents.every(store, self.o.seed))
         for fmt, accept in pages.ACCEPT.items():
-            good, bad = pages.checked(base, paths, accept)
-            found[fmt] = {"paths": len(good), "failed_before_load": bad[:10], "failed_count": len(bad)}
-            if good:
-                found[fmt].update(pages.wrk(base, good, accept, self.o.duration, self.o.connections))
+            _, bad = pages.checked(base, every[-50:], accept)  # the end of the order: asked last, if at all
+            found[fmt] = {"paths": len(every), "failed_before_load": bad[:10], "failed_count": len(bad),
+                          **pages.wrk(base, every, accept, self.o.duration, self.o.connections)}
+            found[fmt + "_hot"] = {"paths": len(hot), **pages.wrk(base, as_paths(hot), accept,
+                                                                   self.o.reference_duration, self.o.connections)}
         found["fastapi_reference"] = pages.reference(self.o.reference_duration, self.o.connections)
         self.results["pages"] = found
+
+    def step_profile(self) -> None:
+        """py-spy over a small build, one add into the query KB, and the server under load."""
+        if not profiles.available():
+            self.results["profiles"] = {"error": "py-spy is not installed (pip install -e '.[bench]')"}
+            return
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        folder = self.o.out / "profiles"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        small = self._corpus(60)
+        found = {"kb build (60 pages)": profiles.command(folder / "build.txt", "build", small, "--data-dir",
+                                                         folder / "kb", "--quiet")}
+        page = building.next_page(small, self.o.seed, folder)
+        found["kb add (one page into the query KB)"] = profiles.command(
+            folder / "add.txt", "add", page, "--data-dir", self.kb1m, "--quiet")
+        found["kb serve (JSON-LD entity pages under wrk)"] = profiles.server(
+            folder / "serve.txt", self.kb1m, min(30, self.o.duration), self.o.connections)
+        self.results["profiles"] = found
 
     def step_build(self) -> None:
         if self.server is not None:

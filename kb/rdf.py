@@ -122,6 +122,7 @@ def _item(item: Item, result: PageResult, mint: Minter) -> Iterator[Triple]:
     iri = mint.item(result.page.id, item.index)
     yield iri, RDF.type, SCHEMA.Photograph if item.kind == "photo" else SCHEMA.NewsArticle
     yield iri, RDF.type, getattr(mint.kb, ITEM_CLASSES.get(item.kind, "OtherItem"))
+    yield iri, RDF.type, mint.kb.Item  # stated, not inferred: one class for every item
     yield iri, SCHEMA.isPartOf, mint.page(result.page.id)
     yield iri, SCHEMA.position, _integer(item.index + 1)
     if item.headline:

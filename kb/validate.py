@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
-from rdflib.namespace import RDF as R_RDF, RDFS as R_RDFS, SH
+from rdflib.namespace import RDF as R_RDF, SH
 
 from kb.config import Settings
 from kb.rdf import rebased
@@ -23,10 +23,10 @@ from kb.vocab import PREFIXES
 
 BATCH = 2000  # focus nodes per pyshacl run: small graphs keep pyshacl fast
 EXAMPLES = 3  # focus nodes shown per kind of violation
+XSD_STRING = PREFIXES["xsd"] + "string"
 BLANK = "a blank node where an IRI is required (everything a user may link to has one)"
 
 ONTOLOGY_IRI = f"SELECT ?o {{ GRAPH ?o {{ ?o a <{PREFIXES['owl']}Ontology> }} }} LIMIT 1"
-SUBCLASSES = f"CONSTRUCT {{ ?a <{R_RDFS.subClassOf}> ?b }} WHERE {{ GRAPH ?g {{ ?a <{R_RDFS.subClassOf}> ?b }} }}"
 FETCH = """CONSTRUCT { ?s ?p ?o . ?o a ?t } WHERE {
   VALUES ?s { %s }
   ?s ?p ?o .
@@ -64,7 +64,6 @@ def load_shapes(base: str) -> rdflib.Graph:
 
 def validate_store(store: ox.Store, base: str) -> Report:
     shapes = load_shapes(base)
-    axioms = _to_rdflib(store.query(SUBCLASSES))
     report = Report()
     for shape in sorted(set(shapes.subjects(R_RDF.type, SH.NodeShape)), key=str):
         focus = _focus_nodes(store, shapes, shape)
@@ -76,7 +75,7 @@ def validate_store(store: ox.Store, base: str) -> Report:
         for start in range(0, len(focus), BATCH):
             batch = focus[start:start + BATCH]
             data = _to_rdflib(store.query(FETCH % " ".join(map(str, batch)), use_default_graph_as_union=True))
-            _check(data + axioms, shapes, shape, report)
+            _check(data, shapes, shape, report)
             report.checked += len(batch)
     return report
 
@@ -92,8 +91,22 @@ def _focus_nodes(store: ox.Store, shapes: rdflib.Graph, shape: rdflib.term.Node)
 
 
 def _to_rdflib(triples: ox.QueryTriples) -> rdflib.Graph:
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return rdflib.Graph().parse(data=data, format="nt")
+    """pyoxigraph triples as an rdflib graph (term by term: faster than an N-Triples round trip)."""
+    graph, terms = rdflib.Graph(), {}
+    for triple in triples:
+        graph.add(tuple(terms.get(t) or terms.setdefault(t, _term(t)) for t in triple))
+    return graph
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = None if term.datatype.value == XSD_STRING else rdflib.URIRef(term.datatype.value)
+    return rdflib.Literal(term.value, datatype=datatype)
 
 
 def _check(data: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node, report: Report) -> None:

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -36,12 +37,14 @@ class Server:
     def __init__(self, args: list[str], port: int) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}/"
+        # the log goes to a file: a pipe nobody reads would block the server once full
+        self.log = tempfile.NamedTemporaryFile("w+", prefix=f"kb-serve-{port}-", suffix=".log", delete=False)
         self.proc = subprocess.Popen([*KB, "serve", "--port", str(port), *args], cwd=ROOT,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=self.log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"kb serve exited: {self.proc.stdout.read()}")
+                raise RuntimeError(f"kb serve exited: {Path(self.log.name).read_text()}")
             try:
                 httpx.get(self.url + "sparql", timeout=1)
                 return
@@ -56,6 +59,8 @@ class Server:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
+        os.unlink(self.log.name)
 
 
 @pytest.fixture(scope="session")

@@ -49,3 +49,20 @@ def test_entities_places_contained_in_places_of_the_page(result):
         for key, value in e.facts:
             if key == "containedIn":
                 assert value in places
+
+
+EDGES = ["", "。", "市长", "市长王", "王", "“", "）市", "有限公司", "、、、", "副市长赵、", "本报记者",
+         "（记者）", "“项目”", "我市", "习近平总书记", "市 长\n王", "北京市\n\n路"]
+
+
+@pytest.mark.parametrize("source", EDGES)
+def test_entities_edge_texts_give_valid_spans(source):
+    from entities_helpers import run
+
+    mentions, found, posts, page = run(source)
+    keys = {(e.kind, e.name) for e in found}
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(page.text)
+        assert (m.kind, m.name) in keys
+    for p in posts:
+        assert 0 <= p.start < p.end <= len(page.text)

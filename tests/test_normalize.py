@@ -47,6 +47,13 @@ def test_normalize_fixes_printing_artifacts(source, expected):
     ("刘涛到建安区调研\n(记者 王利辉)5月14日,市长刘涛到建安区调研。\n他强调,要加快项目建设。",
      "刘涛到建安区调研\n(记者王利辉)5月14日,市长刘涛到建安区调研。\n他强调,要加快项目建设。"),
     ("\r\n 本报讯（记者 高伟山）\r\n", "本报讯（记者高伟山）"),
+    # a paragraph printed twice, or a truncated copy beside the whole one, is kept once
+    ("会议强调，要认真学习领会讲话精神。\n\n会议强调，要认真学习领会讲话精神。\n\n会议要求，全力以赴。",
+     "会议强调，要认真学习领会讲话精神。\n\n会议要求，全力以赴。"),
+    ("会议指出，要抓好落实工作，\n\n会议指出，要抓好落实工作，确保实效。",
+     "会议指出，要抓好落实工作，确保实效。"),
+    ("会议指出，要抓好落实工作，确保实效。\n\n会议指出，要抓好落实工作",
+     "会议指出，要抓好落实工作，确保实效。"),
 ])
 def test_normalize_joins_lines_into_paragraphs(source, expected):
     assert normalize(source)[0] == expected

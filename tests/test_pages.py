@@ -319,3 +319,12 @@ def test_pages_search_refuses_long_text(client):
 def test_pages_stylesheet_is_served(client):
     response = client.get("/static/kb.css")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
+
+
+def test_pages_every_named_graph_dereferences_with_its_size(client):
+    graphs = select(client, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert len(graphs) > 1
+    for row in graphs:
+        graph = parse(get(row["g"], "text/turtle"), "turtle")
+        size = graph.value(URIRef(row["g"]), URIRef("http://rdfs.org/ns/void#triples"))
+        assert size is not None and int(size) == int(row["n"]), row["g"]

@@ -45,3 +45,9 @@ def test_posts_implied_body_follows_the_configured_city():
     settings = resolve({"city": "洛阳市", "province": "河南省"}, environ={})
     _, _, posts, _ = run("市长王建国主持会议。", settings)
     assert {p.organization for p in posts} == {"洛阳市人民政府"}
+
+
+def test_posts_implied_body_is_an_organization_of_its_type():
+    _, found, _, _ = run("市委书记王建国主持会议。")
+    (org,) = [e for e in found if e.kind == "organization"]
+    assert (org.name, org.subtype) == ("中共许昌市委员会", "party")

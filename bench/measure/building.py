@@ -32,13 +32,19 @@ def build(corpus: Path, data_dir: Path, timeout: float) -> dict:
     return found
 
 
-def add(corpus: Path, data_dir: Path, workdir: Path, seed: int, repeats: int = 3) -> dict:
-    """The archive's next page, added to the KB; then added again (a replacement), `repeats` times."""
-    records = manifest(corpus)
-    for relative, text, _ in pages(len(records) + 1, seed):
+def next_page(corpus: Path, seed: int, workdir: Path) -> Path:
+    """The page that would follow the archive, written into `workdir`."""
+    for relative, text, _ in pages(len(manifest(corpus)) + 1, seed):
         pass  # the archive is generated in order: the last one is the next page
     page = workdir / Path(relative).name
     page.write_text(text, encoding="utf-8")
+    return page
+
+
+def add(corpus: Path, data_dir: Path, workdir: Path, seed: int, repeats: int = 3) -> dict:
+    """The archive's next page, added to the KB; then added again (a replacement), `repeats` times."""
+    records = manifest(corpus)
+    page = next_page(corpus, seed, workdir)
     before = triples(data_dir)
     runs = [proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=3600) for _ in range(repeats)]
     found = {"kb_pages": len(records), "kb_triples": before, "seconds": [r.seconds for r in runs],

@@ -22,6 +22,13 @@ SELECT ?s (COUNT(*) AS ?n) { ?a schema:mentions ?s . ?s a schema:Person } GROUP 
 """
 
 
+def every(store: ox.Store, seed: int = 0) -> list[str]:
+    """Every entity and article IRI of the KB, in a shuffled (reproducible) order."""
+    iris = sorted({row["s"].value for row in store.query(SAMPLE, use_default_graph_as_union=True)})
+    random.Random(seed).shuffle(iris)
+    return iris
+
+
 def sample(store: ox.Store, per_kind: int, seed: int = 0) -> tuple[list[str], str | None]:
     """Up to `per_kind` IRIs of each kind of entity (and articles), and the most-mentioned person."""
     kinds: dict[str, list[str]] = {}

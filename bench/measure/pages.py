@@ -14,11 +14,19 @@ import httpx
 from bench import proc
 
 ACCEPT = {"jsonld": "application/ld+json", "html": "text/html"}
+# each wrk thread starts at its own share of the paths, so threads never ask for the same page
 _LUA = """
 paths = {%s}
 accept = "%s"
-counter = 0
-request = function()
+local started = 0
+function setup(thread)
+  thread:set("id", started)
+  started = started + 1
+end
+function init(args)
+  counter = id * math.floor(#paths / %d)
+end
+function request()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1], {["Accept"] = accept})
 end
@@ -41,7 +49,7 @@ def checked(base_url: str, paths: list[str], accept: str) -> tuple[list[str], li
 
 def wrk(url: str, paths: list[str], accept: str, seconds: int, connections: int, threads: int = 2) -> dict:
     """Run wrk; requests/s, latency percentiles (ms) and every kind of error it counted."""
-    lua = _LUA % (", ".join(f'"{p}"' for p in paths), accept)
+    lua = _LUA % (", ".join(f'"{p}"' for p in paths), accept, threads)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",

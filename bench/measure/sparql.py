@@ -56,17 +56,17 @@ def rows(form: str, payload: bytes) -> int:
     return len(data["results"]["bindings"]) if "results" in data else int(data.get("boolean", False))
 
 
-def over_http(client: httpx.Client, url: str, form: str) -> Callable[[str], int]:
-    def call(query: str) -> int:
+def over_http(client: httpx.Client, url: str, form: str) -> Callable[[str], bytes]:
+    def call(query: str) -> bytes:
         response = client.post(url, content=query.encode("utf-8"),
                                headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT[form]})
         response.raise_for_status()
-        return len(response.content)
+        return response.content
     return call
 
 
 def measure(queries: dict[str, str], store: ox.Store, memory: ox.Store | None, server_url: str,
-            budget: float, virtuoso: Callable[[str, str], int] | None = None) -> dict:
+            budget: float, virtuoso: Callable[[str, str], bytes] | None = None) -> dict:
     found = {}
     run_disk, run_memory = in_process(store), in_process(memory) if memory is not None else None
     with httpx.Client(timeout=300, trust_env=False) as client:
@@ -80,16 +80,24 @@ def measure(queries: dict[str, str], store: ox.Store, memory: ox.Store | None, s
                    "in_process_disk": summary_ms(timings(lambda: run_disk(query), budget))}
             if run_memory is not None:
                 row["in_process_memory"] = summary_ms(timings(lambda: run_memory(query), budget))
-            row["http"] = _guarded(lambda: over_http(client, server_url + "sparql", form)(query), budget)
+            row["http"] = _guarded(lambda: over_http(client, server_url + "sparql", form)(query), budget, form)
             if virtuoso is not None:
-                row["virtuoso_http"] = _guarded(lambda: virtuoso(with_prefixes(query), form), budget)
+                row["virtuoso_http"] = _guarded(lambda: virtuoso(with_prefixes(query), form), budget, form)
             found[name] = row
     return found
 
 
-def _guarded(call: Callable[[], object], budget: float) -> dict:
+def _guarded(call: Callable[[], bytes], budget: float, form: str) -> dict:
+    """Timings of a call to a server, with the rows of its answer; an error when it fails."""
     try:
-        call()  # warm up, and fail early
-        return summary_ms(timings(call, budget))
+        first = call()  # warm up, and fail early
+        return {**summary_ms(timings(call, budget)), "rows": _rows_or_none(form, first)}
     except (httpx.HTTPError, RuntimeError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def _rows_or_none(form: str, payload: bytes) -> int | None:
+    try:
+        return rows(form, payload)
+    except (ValueError, KeyError, TypeError):
+        return None

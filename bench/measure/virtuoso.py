@@ -25,7 +25,8 @@ class Virtuoso:
     def __init__(self, workdir: Path, load_dir: Path) -> None:
         self.workdir, self.load_dir = Path(workdir), Path(load_dir)
         self.isql_port, self.http_port = proc.free_port(), proc.free_port()
-        self.workdir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)  # a fresh database: never an earlier run's data
+        self.workdir.mkdir(parents=True)
         ini = self.workdir / "virtuoso.ini"
         ini.write_text(self._config(INI.read_text()))
         self.server = proc.Server(["virtuoso-t", "+configfile", str(ini), "+foreground"], self.http_port, wait=120)
@@ -49,12 +50,12 @@ class Virtuoso:
         return time.perf_counter() - started
 
     def query(self, client: httpx.Client):
-        def call(query: str, form: str) -> int:
+        def call(query: str, form: str) -> bytes:
             accept = "application/sparql-results+json" if form == "select" else "application/n-triples, text/plain;q=0.9"
             response = client.post(self.url, data={"query": query}, headers={"Accept": accept})
             if response.status_code != 200:
                 raise RuntimeError(f"Virtuoso {response.status_code}: {' '.join(response.text.split())[:160]}")
-            return len(response.content)
+            return response.content
         return call
 
     def stop(self) -> None:

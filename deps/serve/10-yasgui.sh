@@ -8,6 +8,6 @@ if [ -f "node_modules/@zazuko/yasgui/build/yasgui.min.js" ] \
   exit 0
 fi
 if ! command -v npm >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm >/dev/null
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm >/dev/null
 fi
 npm install --no-save --no-audit --no-fund --no-package-lock --prefix . "@zazuko/yasgui@$VERSION" >/dev/null

@@ -34,7 +34,8 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     index = ItemIndex(items)
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
     page_posts = _posts(text, index, found_posts)
-    return mentions, _entities(mentions, found, page_posts, items, index), page_posts
+    implied = [p.organization for p in found_posts if p.organization and p.organization.start == p.organization.end]
+    return mentions, _entities(mentions, [*found, *implied], page_posts, items), page_posts
 
 
 def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str]) -> list[Found]:
@@ -103,7 +104,7 @@ def _posts(text: Text, index: ItemIndex, found: list[posts.PostFound]) -> tuple[
 
 
 def _entities(mentions: tuple[Mention, ...], found: list[Found], page_posts: tuple[Post, ...],
-              items: tuple[Item, ...], index: ItemIndex) -> tuple[Entity, ...]:
+              items: tuple[Item, ...]) -> tuple[Entity, ...]:
     """One Entity per (kind, name) on the page, with every name posts and bylines refer to."""
     table: dict[tuple[str, str], dict] = {}
 

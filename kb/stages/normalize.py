@@ -1,12 +1,13 @@
 """Normalize page text and keep an exact offset map back to the source.
 
-Two passes, each a set of edits on the text before it, composed into one map:
+Three passes, each a set of edits on the text before it, composed into one map:
 1. in each line: undo overprinting (`本报记者本报记者 乔利峰乔利峰 摄摄` -> `本报记者 乔利峰 摄`),
    drop stray spaces next to Chinese characters (`市 长 史 根 治`), keep spaces between Latin words
    and numbers (`5G AI`); a line's leading space (the extractor's mark of a new text box) is kept
    for pass 2, and a space before a dateline (`…统计公报 4月 8日，`) becomes a line break;
 2. join column lines into paragraphs, also across blank lines that cut a sentence in two (text
-   that already has one paragraph per line keeps its lines).
+   that already has one paragraph per line keeps its lines);
+3. drop a paragraph printed twice in a row, or a truncated copy next to the whole one.
 The result: one paragraph per line, blocks separated by a blank line.
 Every output character maps to the source character it came from (a kept copy of a doubled run maps
 to its first copy), a line break to source whitespace it stands for; no two map to the same one.
@@ -47,7 +48,8 @@ def normalize(source: str) -> tuple[str, tuple[int, ...]]:
     """Return the normalized text and, for each of its characters, its index in `source`."""
     text1, offsets1 = _apply(source, list(range(len(source) + 1)), _line_edits(source))
     text2, offsets2 = _apply(text1, offsets1, _join_edits(text1, offsets1, source))
-    return text2, tuple(offsets2)
+    text3, offsets3 = _apply(text2, offsets2, _repeat_edits(text2))
+    return text3, tuple(offsets3)
 
 
 def _apply(text: str, offsets: list[int], edits: list[Edit]) -> tuple[str, list[int]]:
@@ -208,3 +210,33 @@ def _continues(a: str, b: str, width: float) -> bool:
     """Does column line `a` run on into `b`: a full-width line not ending a sentence."""
     wide = len(a) >= 0.75 * width or _MID_SENTENCE.search(a) is not None
     return wide and _FINAL.search(a) is None and _NO_JOIN_START.match(b) is None
+
+
+# pass 3: repeated paragraphs -----------------------------------------------------------------
+
+REPEAT_MIN = 10  # paragraphs shorter than this may repeat for real (`会议要求：`)
+
+
+def _repeat_edits(text: str) -> list[Edit]:
+    """Deletions of a paragraph that repeats its neighbour, or is a truncated copy of it (also
+    when the copy was joined to the paragraph it copies: `会议指出，要抓会议指出，要抓好落实。`)."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    edits: list[Edit] = [edit for a0, a1 in lines if (edit := _copy_at_start(text, a0, a1))]
+    for (a0, a1), (b0, b1) in zip(lines, lines[1:]):
+        a, b = text[a0:a1], text[b0:b1]
+        if len(a) < REPEAT_MIN or len(b) < REPEAT_MIN:
+            continue
+        if b.startswith(a):  # a truncated (or whole) copy before the paragraph: drop the copy
+            edits.append((a0, b0, ""))
+        elif a.startswith(b):  # a truncated copy after it
+            edits.append((a1, b1, ""))
+    return edits
+
+
+def _copy_at_start(text: str, start: int, end: int) -> Edit | None:
+    """A paragraph that opens with a copy of its own beginning: the copy to delete."""
+    line = text[start:end]
+    again = line.find(line[:REPEAT_MIN], 1) if len(line) >= 2 * REPEAT_MIN else -1
+    if again >= REPEAT_MIN and line[:again] == line[again:2 * again]:
+        return start, start + again, ""
+    return None

@@ -15,7 +15,9 @@ from kb.stages.text import Found, Text
 NAME = "kb.orgs.v1"
 # after a body's short form, characters that make it part of a title or of a longer name
 _BODY_CONTINUES = re.compile("[书副常秘办会委员主党组宣统政纪监工机大领部督扩]")
-_COUNTED = re.compile(r"((?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-z0-9]{2,12}?)等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")
+_COUNT = re.compile(r"等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")
+_LISTED = re.compile(r"(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
+_LIST_REACH = 80  # characters before a count that a list of names may take
 _MIN_PREFIX = 2  # characters a name needs before its suffix
 
 
@@ -60,13 +62,16 @@ def _not_endings() -> re.Pattern[str]:
 def _counted(text: Text) -> list[Found]:
     """Names listed before a count of companies (甲科技、乙电子两家企业): companies."""
     out = []
-    for m in _COUNTED.finditer(text.text):
-        pos = m.start()
-        for member in m.group(1).split("、"):
+    for count in _COUNT.finditer(text.text):
+        listed = _LISTED.search(text.text, max(0, count.start() - _LIST_REACH), count.start())
+        if listed is None:
+            continue
+        pos = listed.start()
+        for member in listed.group().split("、"):
             start = pos + len(member) - len(re.split("[的在是和与由]", member)[-1])
-            if pos + len(member) - start >= 2 and text.text[start:pos + len(member)] not in places.known():
-                out.append(Found("organization", text.text[start:pos + len(member)], text.text[start:pos + len(member)],
-                                 start, pos + len(member), "company"))
+            name = text.text[start:pos + len(member)]
+            if len(name) >= 2 and name not in places.known():
+                out.append(Found("organization", name, name, start, pos + len(member), "company"))
             pos += len(member) + 1
     return out
 

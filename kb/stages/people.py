@@ -31,7 +31,7 @@ def name_at(text: Text, pos: int, known: set[str] | frozenset[str] = frozenset()
         lengths = (pos + 2, pos + 3)
     else:
         return None
-    if not _is_cjk(s[pos:lengths[0]]):
+    if lengths[0] > len(s) or not _is_cjk(s[pos:lengths[0]]):
         return None
     end = _choose(text, pos, lengths, known, default_long)
     if end is None or s[pos:end] in lexicon.wordset("people_stop.txt") or \

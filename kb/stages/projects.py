@@ -22,7 +22,7 @@ _PLACE = frozenset({"ns", "nr", "nz"})
 def _pattern() -> re.Pattern[str]:
     suffixes = lexicon.alternation(lexicon.words("projects_suffixes.txt"))
     # a quoted name ending in a suffix, a quoted name a few words before one, or a bare suffix
-    return re.compile(f"“([^“”]{{2,60}}?(?:{suffixes}))”|(“[^“”]{{2,20}}”[^\W的在是了和与等]{{0,6}}(?:{suffixes}))|(?:{suffixes})")
+    return re.compile(rf"“([^“”]{{2,60}}?(?:{suffixes}))”|(“[^“”]{{2,20}}”[^\W的在是了和与等]{{0,6}}(?:{suffixes}))|(?:{suffixes})")
 
 
 def find(text: Text) -> list[Found]:

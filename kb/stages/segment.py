@@ -22,7 +22,8 @@ FEATURE_MIN = 400  # a body without lead or byline shorter than this is "other",
 def segment(page: Page) -> tuple[Item, ...]:
     """The items of a page, in page order (none when nothing on it reads as an article: no report,
     photo, teaser or titled box).  Column text prints titles after their bodies."""
-    drafts = gather(page, paragraphs(page), titles_after=is_column_text(page.source.splitlines()))
+    column = is_column_text(line.strip() for line in page.source.splitlines())
+    drafts = gather(page, paragraphs(page), titles_after=column)
     items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
 

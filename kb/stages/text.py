@@ -24,8 +24,6 @@ PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j", "eng", "m"}
 _YEAR = re.compile(r"\d{2,4}年(度)?|\d+")
 _COUNT = re.compile(r"(\d+|[一二两三四五六七八九十百千几多首各每]+)大?[个家批项件座]")  # 32个, 一批: counts end a name
 _OPENING, _CLOSING = "（(“", "）)”"
-# rjieba tags that end a name on its left: verbs, prepositions, conjunctions, particles, pronouns...
-STOP_TAGS = frozenset({"v", "p", "c", "u", "uj", "ul", "ud", "ug", "uz", "uv", "r", "d", "y", "e", "o", "f", "t", "ad", "a"})
 
 
 @dataclass
@@ -81,7 +79,8 @@ class Text:
     def left_chars(self, pos: int, stop: frozenset[str], limit: int = 25, verbs: frozenset[str] | None = None) -> int:
         """Walk characters left from pos to a punctuation mark, a stop word (as rjieba cuts it)
         or the end of a heading or sentence printed on the line before; opening quotes and
-        brackets left without their closing one are dropped."""
+        brackets left without their closing one are dropped. Given verbs, any other word rjieba
+        tags as a verb ends the name too (改造提升项目 keeps 改造, 察看项目 loses 察看)."""
         s, k = self.text, pos
         while k > 0 and pos - k < limit and k not in self.after_short:
             ch = s[k - 1]
@@ -145,23 +144,6 @@ class Text:
             return True
         after_number = i > 0 and self.tokens[i - 1][1] == "m"  # 十九届, 第一期
         return word in stop or (tag in _FUNCTION_TAGS and not after_number) or _COUNT.fullmatch(word) is not None
-
-    def left_edge(self, pos: int, stop: frozenset[str], limit: int = 20, tags: frozenset[str] = STOP_TAGS) -> int:
-        """Walk tokens left from the one holding pos while they may belong to a name."""
-        i = self.token_at(pos)
-        edge = self.token_starts[i]
-        while i > 0 and pos - self.token_starts[i - 1] <= limit:
-            word, tag = self.tokens[i - 1]
-            if word in stop or tag in tags or not _namelike(word):
-                break
-            i -= 1
-            edge = self.token_starts[i]
-        return edge
-
-
-def _namelike(word: str) -> bool:
-    """Words that may sit inside a name: CJK, Latin letters, digits, brackets, the middle dot."""
-    return all(ch.isalnum() or ch in "（）()·" for ch in word)
 
 
 class ItemIndex:

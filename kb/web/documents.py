@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from kb.errors import ConfigError
-from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS
+from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 
 CONTEXT_PATH = Path(__file__).resolve().parents[2] / "ontology" / "context.jsonld"
 CONTEXT_URL = "urn:kb:context"
@@ -47,8 +47,8 @@ class Document:
 
 def exists(store: ox.Store, iri: str) -> bool:
     node = ox.NamedNode(iri)
-    return _any(store.quads_for_pattern(node, None, None, None)) or _any(
-        store.quads_for_pattern(None, None, node, None))
+    return (_any(store.quads_for_pattern(node, None, None, None))
+            or _any(store.quads_for_pattern(None, None, node, None)) or store.contains_named_graph(node))
 
 
 def _any(quads) -> bool:
@@ -68,6 +68,8 @@ def gather(store: ox.Store, iri: str, page: int = 1, size: int = PAGE_SIZE) -> D
     for post in posts:  # a post's own statements make it readable: role, organization, date, source
         triples.update(_triple(q) for q in store.quads_for_pattern(post, None, None, None))
     _add_hash_nodes(store, iri, triples)
+    if store.contains_named_graph(node):
+        triples.update(_graph_description(store, node))
     linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.predicate != RDF.type}
     linked |= {t.subject for t in incoming}
     linked.discard(node)
@@ -84,6 +86,13 @@ def _labels(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
         if labels:
             return found + labels
     return found
+
+
+def _graph_description(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
+    """A named graph is a VoID dataset of so many triples (its content is for SPARQL and dumps)."""
+    count = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    n = next(iter(count))["n"]
+    return [ox.Triple(graph, RDF.type, VOID.Dataset), ox.Triple(graph, VOID.triples, n)]
 
 
 def _add_hash_nodes(store: ox.Store, iri: str, triples: set[ox.Triple]) -> None:

@@ -75,6 +75,11 @@ def _article_row(store: ox.Store, iri: str) -> dict:
     return row
 
 
+def _source(store: ox.Store, iri: str) -> dict:
+    row = _article_row(store, iri)
+    return {"iri": iri, "label": row["headline"] or row["excerpt"] + "……"}
+
+
 def _mentioned_in(store: ox.Store, index: Index, iri: str, page: int) -> dict:
     """The page's slice of the articles mentioning `iri` (newest first), and co-mentions."""
     articles = index.mentioned_in.get(iri, [])
@@ -99,8 +104,7 @@ def _timeline(store: ox.Store, index: Index, iri: str) -> list[dict]:
     for post in posts:
         post["title"] = label(store, post["role"])
         post["orgname"] = label(store, post["org"]) if post["org"] else None
-        post["sources"] = [{"iri": s, "label": _value(store, s, SCHEMA + "headline") or s.rsplit("/", 2)[-2]}
-                           for s in post["sources"]]
+        post["sources"] = [_source(store, s) for s in post["sources"]]
         post["current"] = post["last"] == posts[0]["last"]
     return posts
 
