@@ -44,7 +44,7 @@ def table(header: list[str], rows: list[list[Any]]) -> list[str]:
 def render(r: dict) -> str:
     out = _head(r)
     out += _summary(r)
-    for part in (_building, _add, _sparql, _pages, _dumps, _profiles, _errors):
+    for part in (_archive, _building, _add, _sparql, _pages, _dumps, _profiles, _errors):
         out += part(r)
     return "\n".join(out) + "\n"
 
@@ -90,11 +90,12 @@ def _summary(r: dict) -> list[str]:
                  f"rjieba.tag {rate(tag.get('rjieba.tag', 0) * cores)}, jieba.posseg {rate(tag.get('jieba.posseg (HMM)', 0) * cores)} "
                  f"(×{cores} cores)" if tag else "—", verdict(None if speed is None else speed >= 1e6)])
     peak = build.get("peak_pss_mb") if build.get("ok") else None
-    rows.append([f"memory < 2 GB building {build.get('pages', '10,000')} pages", mb(peak), "—",
+    rows.append([f"memory < 2 GB building {build.get('pages', 10_000):,} pages", mb(peak), "—",
                  verdict(None if peak is None else peak < 2048)])
-    seconds = add.get("seconds") if add.get("ok") else None
-    rows.append([f"`kb add` one page into {add.get('kb_pages', 10000)} pages", f"{min(seconds):.1f} s (best of {len(seconds)})"
-                 if seconds else add.get("error", "—"), "—", "no target"])
+    seconds = add.get("seconds") if add.get("ok") and isinstance(add.get("seconds"), dict) else None
+    rows.append([f"`kb add` one page into {add.get('kb_pages', 10000):,} pages",
+                 ", ".join(f"{k}: {v:.1f} s" for k, v in seconds.items()) if seconds else add.get("error", "—"),
+                 "—", "no target"])
     http = _ratios(r, "http", "in_process_disk")
     rows.append(["HTTP SPARQL within 1.3× in-process pyoxigraph", f"worst {max(http):.2f}×, {sum(x <= 1.3 for x in http)}/{len(http)} queries"
                  if http else "—", "in-process on the same store", verdict(max(http) <= 1.3 if http else None)])
@@ -112,9 +113,20 @@ def _summary(r: dict) -> list[str]:
                      if ok is not None else "—", f"bare FastAPI bytes: {rate(ref.get('requests_per_s'))} req/s", verdict(ok)])
     kb_dump = dumps.get("kb_dump", {})
     worst = max((c["seconds"] for c in kb_dump.values() if c.get("ok")), default=None)
-    rows.append([f"every dump of {dumps.get('kb_triples', '1M')} triples < 10 s", f"slowest {worst:.1f} s" if worst else "—",
+    rows.append([f"every dump of {dumps.get('kb_triples', 1_000_000):,} triples < 10 s", f"slowest {worst:.1f} s" if worst else "—",
                  "—", verdict(None if worst is None or len(kb_dump) < 5 else worst < 10 and all(c.get("ok") for c in kb_dump.values()))])
     return ["## Targets", ""] + table(["target", "measured", "reference (same run)", "verdict"], rows) + [""]
+
+
+def _archive(r: dict) -> list[str]:
+    a = r.get("archive")
+    if not a:
+        return []
+    marks = list(next(iter(a["growth"].values())))
+    out = ["## The archive", "", f"{a['pages']:,} generated pages, {a['chars']:,} characters. Distinct names (as the "
+           "generator placed them) after the first pages, and the share of pages naming the most-named one:", ""]
+    rows = [[kind] + [f"{g[m]:,}" for m in marks] + [f"{a['top_share'][kind]:.0%}"] for kind, g in a["growth"].items()]
+    return out + table(["kind", *(f"after {int(m):,} pages" for m in marks), "top share"], rows) + [""]
 
 
 def _building(r: dict) -> list[str]:
@@ -133,11 +145,12 @@ def _building(r: dict) -> list[str]:
         if b:
             rows.append([label, f"{b['pages']:,}", f"{b['chars']:,}", f"{b.get('triples', 0):,}", f"{b['seconds']:.1f}",
                          rate(b["chars_per_s"]), f"{b['pages_per_s']:.1f}", mb(b["peak_pss_mb"]), mb(b["peak_rss_mb"]),
-                         "ok" if b["ok"] else b.get("error", "failed")])
+                         mb(b.get("disk_mb")), "ok" if b["ok"] else b.get("error", "failed")])
     if rows:
         out.append("`kb build PAGES --data-dir DIR --quiet`, all cores; memory sampled every 0.25 s over the process tree:")
         out.append("")
-        out += table(["build", "pages", "chars", "triples", "seconds", "chars/s", "pages/s", "peak PSS", "peak RSS", "status"], rows)
+        out += table(["build", "pages", "chars", "triples", "seconds", "chars/s", "pages/s", "peak PSS", "peak RSS",
+                      "on disk", "status"], rows)
         out.append("")
     return out
 
@@ -147,9 +160,11 @@ def _add(r: dict) -> list[str]:
     if not add:
         return []
     out = ["## Incremental add", "", f"`{add.get('command', 'kb add')}` into the KB of {add.get('kb_pages', '?'):,} pages "
-           f"({add.get('kb_triples', 0):,} triples): the archive's next page, then the same page again (a replacement).", ""]
-    if add.get("ok"):
-        out.append("seconds per run: " + ", ".join(f"{s:.2f}" for s in add["seconds"]) + f"; peak memory {mb(add['peak_pss_mb'])}")
+           f"({add.get('kb_triples', 0):,} triples): the archive's next page; then another text under the same file "
+           "name (a replacement); then that file again (unchanged).", ""]
+    if add.get("ok") and isinstance(add.get("seconds"), dict):
+        out.append("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in add["seconds"].items())
+                   + f"; peak memory {mb(add['peak_pss_mb'])}")
     else:
         out.append(f"failed: {add.get('error')}")
     return out + [""]
@@ -228,9 +243,10 @@ def _dumps(r: dict) -> list[str]:
     if not d:
         return []
     out = ["## Dumps", "", f"`kb dump --format F -o FILE` of the KB of {d['kb_triples']:,} triples:", ""]
-    out += table(["format", "seconds", "size", "status"],
-                 [[f, f"{c['seconds']:.1f}", mb(c["bytes"] / 2**20), "ok" if c["ok"] else c.get("error", "failed")]
-                  for f, c in d["kb_dump"].items()])
+    native = d.get("native", {})
+    out += table(["format", "seconds", "size", "pyoxigraph.serialize of the same store (s)", "status"],
+                 [[f, f"{c['seconds']:.1f}", mb(c["bytes"] / 2**20), f"{native[f]:.1f}" if f in native else "—",
+                   "ok" if c["ok"] else c.get("error", "failed")] for f, c in d["kb_dump"].items()])
     if d.get("build_time_dumps"):
         out += ["", "Written by `kb build` itself: " + ", ".join(f"{k} {mb(v / 2**20)}" for k, v in d["build_time_dumps"].items())]
     if d.get("loaders"):
@@ -258,6 +274,8 @@ def _errors(r: dict) -> list[str]:
     done, load = r.get("step_finished", {}), r.get("step_load", {})
     out = ["## Run", "", "Seconds per step (finished at, 1-minute load average then): "
            + ", ".join(f"{k} {v:.0f} ({done.get(k, '?')}, load {load.get(k, 0):.1f})" for k, v in steps.items())]
+    for step, error in r.get("step_errors", {}).items():
+        out.append(f"- step **{step}** failed: {error}")
     if r.get("virtuoso") and isinstance(r["virtuoso"], str):
         out.append(f"Virtuoso: {r['virtuoso']}")
     return out + [""]

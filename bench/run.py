@@ -8,13 +8,15 @@ import os
 import shutil
 import sys
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 
 from bench import machine, proc, report
-from bench.corpus import generate, manifest
+from bench.corpus import generate, manifest, statistics
 from bench.measure import building, documents, dumps, pages, parameters, profiles, sparql, tagging, virtuoso
 
 STEPS = ("tagging", "kb1m", "dumps", "sparql", "pages", "profile", "build", "add")
@@ -70,12 +72,13 @@ class Bench:
         self.o.out.mkdir(parents=True, exist_ok=True)
         self.log(f"generating {self.o.pages} pages (seed {self.o.seed})")
         self.corpus = generate(self.o.out / f"corpus-s{self.o.seed}-n{self.o.pages}", self.o.pages, self.o.seed)
+        self.results["archive"] = statistics(manifest(self.corpus))
         try:
             for step in STEPS:
                 if step in self.o.steps:
                     self.log(step)
                     started = time.perf_counter()
-                    getattr(self, "step_" + step)()
+                    self._step(step)
                     self.results.setdefault("step_seconds", {})[step] = time.perf_counter() - started
                     self.results.setdefault("step_finished", {})[step] = time.strftime("%H:%M UTC", time.gmtime())
                     self.results.setdefault("step_load", {})[step] = os.getloadavg()[0]
@@ -85,6 +88,16 @@ class Bench:
                 self.server.stop()
             self.save()
         self.log(f"done: {self.o.results}")
+
+    def _step(self, step: str) -> None:
+        """One step; when it fails, the failure is reported and the other steps still run."""
+        self.results.setdefault("step_errors", {}).pop(step, None)
+        try:
+            getattr(self, "step_" + step)()
+        except Exception as exc:  # noqa: BLE001  (whatever broke, the report says so)
+            lines = traceback.format_exc().strip().splitlines()
+            self.results["step_errors"][step] = f"{type(exc).__name__}: {exc} ({lines[-3].strip() if len(lines) > 2 else ''})"
+            self.log(f"{step} failed: {exc}")
 
     def files(self, corpus: Path) -> list[Path]:
         return [corpus / r["date"][:4] / f"{r['id']}.txt" for r in manifest(corpus)]
@@ -110,7 +123,7 @@ class Bench:
 
     def step_dumps(self) -> None:
         found = {"kb_triples": building.triples(self.kb1m), "kb_dump": dumps.dump_all(self.kb1m, self.o.out / "dumps"),
-                 "build_time_dumps": dumps.build_time_dumps(self.kb1m)}
+                 "native": dumps.native(self.kb1m, self.o.out / "dumps"), "build_time_dumps": dumps.build_time_dumps(self.kb1m)}
         nt = self.o.out / "dumps" / "kb.nt"
         if nt.exists() and nt.stat().st_size:
             found["loaders"] = dumps.loaders(nt, self.o.out, self.o.rdflib)
@@ -131,8 +144,6 @@ class Bench:
         queries = self._queries(store)
         engine = self._virtuoso(nq) if self.o.virtuoso else None
         try:
-            import httpx
-
             with httpx.Client(timeout=600, trust_env=False) as client:
                 found = sparql.measure(queries, store, memory, self._server().url, self.o.query_budget,
                                        engine.query(client) if engine else None)
@@ -192,7 +203,9 @@ class Bench:
         small = self._corpus(60)
         found = {"kb build (60 pages)": profiles.command(folder / "build.txt", "build", small, "--data-dir",
                                                          folder / "kb", "--quiet")}
-        page = building.next_page(small, self.o.seed, folder)
+        queried = self._corpus(self.results.get("kb1m", {}).get("pages") or building.pages_in(self.kb1m))
+        page = building.next_page(queried, self.o.seed, folder)
+        page = page.rename(page.with_name(f"{page.stem}_p{int(time.time())}.txt"))  # new to the KB on every run
         found["kb add (one page into the query KB)"] = profiles.command(
             folder / "add.txt", "add", page, "--data-dir", self.kb1m, "--quiet")
         found["kb serve (JSON-LD entity pages under wrk)"] = profiles.server(
@@ -205,6 +218,7 @@ class Bench:
             self.server = None
         data = self.o.out / f"kb-{self.o.pages}"
         shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(self.o.out / f"added-{self.o.pages}", ignore_errors=True)  # pages added to the old KB
         self.results["build"] = building.build(self.corpus, data, timeout=4 * 3600)
 
     def step_add(self) -> None:
@@ -212,7 +226,7 @@ class Bench:
         if not (data / "current").exists():
             self.results["add"] = {"ok": False, "error": f"no KB at {data}: run the build step first"}
             return
-        self.results["add"] = building.add(self.corpus, data, self.o.out, self.o.seed)
+        self.results["add"] = building.add(self.corpus, data, self.o.out / f"added-{self.o.pages}", self.o.seed)
 
 
 def _base() -> str:

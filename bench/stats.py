@@ -12,10 +12,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def timings(call: Callable[[], object], budget: float, least: int = 5, most: int = 200) -> list[float]:
-    """Seconds of each call: at least `least`, then more until `budget` seconds or `most` calls."""
+    """Seconds of each call: at least `least`, then more until `budget` seconds or `most` calls;
+    a call so slow that `least` of them would take over three budgets stops the repeats early."""
     found: list[float] = []
     started = time.perf_counter()
     while len(found) < least or (len(found) < most and time.perf_counter() - started < budget):
+        if found and time.perf_counter() - started > 3 * budget:
+            break
         begin = time.perf_counter()
         call()
         found.append(time.perf_counter() - begin)

@@ -166,10 +166,9 @@ def _with_dot(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield line + b" .\n"
 
 
-def _parse(lines: list[bytes], fmt: ox.RdfFormat) -> Iterator:
+def _parse(lines: list[bytes], fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
     """Parse the canonical lines back to terms (fast, in Rust), keeping their order."""
-    for quad in ox.parse(io.BufferedReader(_LinesReader(lines), 1 << 16), fmt):
-        yield quad.triple if fmt == ox.RdfFormat.N_TRIPLES else quad
+    return ox.parse(io.BufferedReader(_LinesReader(lines), 1 << 16), fmt)
 
 
 class _LinesReader(io.RawIOBase):

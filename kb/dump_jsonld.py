@@ -106,8 +106,9 @@ def load_context(path: Path = CONTEXT_PATH) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))["@context"]
 
 
-def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO, context: dict | None = None) -> None:
-    """Write triples (grouped by subject: sorted input) as {"@context": ..., "@graph": [nodes]}."""
+def write_jsonld(triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO, context: dict | None = None) -> None:
+    """Write triples (grouped by subject: sorted input; the graph of a quad is ignored) as
+    {"@context": ..., "@graph": [nodes]}."""
     context = context if context is not None else load_context()
     compactor = Compactor(context)
     out.write(b'{"@context": ' + json.dumps(context, ensure_ascii=False).encode("utf-8") + b',\n"@graph": [')
@@ -118,7 +119,7 @@ def write_jsonld(triples: Iterable[ox.Triple], out: BinaryIO, context: dict | No
     out.write(b"\n]}\n")
 
 
-def _nodes(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterator[dict]:
+def _nodes(triples: Iterable[ox.Triple | ox.Quad], compactor: Compactor) -> Iterator[dict]:
     subject, node = None, {}
     for triple in triples:
         if triple.subject != subject:
@@ -135,7 +136,7 @@ def _node_id(term) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
-def _add(node: dict, triple: ox.Triple, compactor: Compactor) -> None:
+def _add(node: dict, triple: ox.Triple | ox.Quad, compactor: Compactor) -> None:
     if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
         node.setdefault("@type", []).append(compactor.class_name(triple.object.value))
         return

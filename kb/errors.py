@@ -57,3 +57,9 @@ class NotAcceptable(KbError):
 
 class UnsupportedMediaType(KbError):
     http_status = 415
+
+
+class TooLarge(KbError):
+    """A request bigger than the server accepts (a SPARQL query or update over the size limit)."""
+
+    http_status = 413

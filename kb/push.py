@@ -39,13 +39,19 @@ def push(settings: Settings, endpoint: str, user: str | None = None, password: s
         raise ConfigError("give both --user and --password, or neither")
     store = DataDir(settings.data_dir).open_read()
     try:
-        target = Target(endpoint, _client(endpoint, user, password))
+        client = _client(endpoint, user, password)
     except httpx.HTTPError as exc:
         raise KbError(f"{endpoint}: cannot reach the store: {exc}") from None
-    graphs = [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
+    try:
+        return _push_graphs(store, Target(endpoint, client))
+    finally:
+        client.close()
+
+
+def _push_graphs(store: ox.Store, target: Target) -> int:
     send = _put_graph if _speaks_graph_store(target) else _update_graph
     total = 0
-    for graph in graphs:
+    for graph in [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]:
         lines = _lines(store, graph)
         if lines:
             send(target, graph, lines)

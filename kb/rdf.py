@@ -7,6 +7,7 @@ The terms are the contract's (CONTRACT.md section 4) plus the project's own (ont
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import datetime, timezone
@@ -21,7 +22,7 @@ from kb.errors import ConfigError
 from kb.iris import Minter
 from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
-from kb.vocab import DCTERMS, OA, ORG, PROV, RDF, SCHEMA, SKOS, XSD
+from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PROV, RDF, SCHEMA, SKOS, XSD
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
@@ -73,8 +74,11 @@ def source_time(path: str) -> datetime:
     """When a page's facts count as extracted, reproducibly: $SOURCE_DATE_EPOCH when set
     (reproducible-builds.org), else the page file's modification time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.strip().isdigit() else int(os.stat(path).st_mtime)
-    return datetime.fromtimestamp(seconds, timezone.utc)
+    if epoch is None:
+        return datetime.fromtimestamp(int(os.stat(path).st_mtime), timezone.utc)
+    if not epoch.strip().isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970-01-01")
+    return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 
 def page_quads(result: PageResult, mint: Minter, extracted_at: datetime | None = None) -> Iterator[Quad]:
@@ -252,6 +256,13 @@ def rebased(name: str, base: str) -> str:
     IRIs (<ontology>, kb: = <ontology#>) land under the configured base."""
     text = (ONTOLOGY_DIR / name).read_text(encoding="utf-8")
     return _BASE.sub(lambda _: f"@base <{base}> .", text, count=1)
+
+
+def jsonld_context(base: str) -> dict:
+    """ontology/context.jsonld with its `kb:` prefix moved under `base` (the file holds the default)."""
+    context = json.loads((ONTOLOGY_DIR / "context.jsonld").read_text(encoding="utf-8"))
+    context["@context"]["kb"] = base + ONTOLOGY_PATH + "#"
+    return context
 
 
 def ontology_quads(mint: Minter) -> list[Quad]:

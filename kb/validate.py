@@ -86,7 +86,8 @@ def _focus_nodes(store: ox.Store, shapes: rdflib.Graph, shape: rdflib.term.Node)
     patterns += [f"?x <{p}> ?s" for p in shapes.objects(shape, SH.targetObjectsOf)]
     if not patterns:
         return []
-    query = "SELECT DISTINCT ?s { GRAPH ?g { " + " } UNION { ".join(patterns).join(("{ ", " }")) + " } } ORDER BY ?s"
+    union = " UNION ".join(f"{{ {pattern} }}" for pattern in patterns)
+    query = f"SELECT DISTINCT ?s {{ GRAPH ?g {{ {union} }} }} ORDER BY ?s"
     return [row["s"] for row in store.query(query)]
 
 
@@ -140,7 +141,7 @@ def format_report(report: Report) -> str:
     lines = [f"kb validate: the KB does NOT conform to ontology/shapes.ttl: {total} violations "
              f"of {len(report.violations)} constraints ({checked})"]
     for (shape, path, message), nodes in sorted(report.violations.items()):
-        lines.append(f"  {shape} {path}: {message} ({len(nodes)} nodes)")
+        lines.append(f"  {' '.join(filter(None, (shape, path)))}: {message} ({len(nodes)} nodes)")
         lines += [f"      {node}" for node in sorted(nodes)[:EXAMPLES]]
         if len(nodes) > EXAMPLES:
             lines.append(f"      … and {len(nodes) - EXAMPLES} more")

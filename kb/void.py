@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kb.config import Settings
 from kb.iris import Minter, segment
-from kb.vocab import DCAT, DCTERMS, OA, ORG, PREFIXES, PROV, RDF, SCHEMA, SKOS, SPDX, VOID, XSD, prefixes
+from kb.vocab import DCAT, DCTERMS, OA, ORG, PROV, RDF, SCHEMA, SKOS, SPDX, VOID, XSD, prefixes
 
 FILE_NAME = "void.ttl"
 # The licence of the KB's own data; the articles' text stays the newspaper's (dcterms:rights).
@@ -62,7 +63,7 @@ def describe(store: ox.Store, settings: Settings) -> list[Triple]:
     return triples
 
 
-def _dataset(mint: Minter, settings: Settings):
+def _dataset(mint: Minter, settings: Settings) -> Iterator[tuple[NamedNode, NamedNode, NamedNode | Literal]]:
     dataset, sparql, ontology = mint.dataset(), mint.sparql(), mint.ontology()
     yield dataset, RDF.type, VOID.Dataset
     yield dataset, RDF.type, DCAT.Dataset
@@ -83,9 +84,9 @@ def _dataset(mint: Minter, settings: Settings):
     yield sparql, RDF.type, DCAT.DataService
     yield sparql, DCAT.endpointURL, sparql
     yield sparql, DCAT.servesDataset, dataset
-    for vocabulary in (ontology, NamedNode(PREFIXES["schema"]), NamedNode(ORG.iri), NamedNode(PROV.iri),
-                       NamedNode(SKOS.iri), NamedNode(OA.iri), NamedNode(DCTERMS.iri)):
-        yield dataset, VOID.vocabulary, vocabulary
+    for namespace in (SCHEMA, ORG, PROV, SKOS, OA, DCTERMS):
+        yield dataset, VOID.vocabulary, NamedNode(namespace.iri)
+    yield dataset, VOID.vocabulary, ontology
 
 
 def _size(store: ox.Store, mint: Minter) -> int:
@@ -118,10 +119,10 @@ def _curie(iri: str, curies: dict[str, str]) -> str:
 
 def _dates(store: ox.Store, mint: Minter) -> list[Triple]:
     """Created and modified: the oldest and newest extraction times (reproducible, see rdf.py)."""
-    row = _select(store, TIMES, mint.base)[0]
+    row, dataset = _select(store, TIMES, mint.base)[0], mint.dataset()
     if row["first"] is None:
         return []
-    return [Triple(mint.dataset(), DCTERMS.created, row["first"]), Triple(mint.dataset(), DCTERMS.modified, row["last"])]
+    return [Triple(dataset, DCTERMS.created, row["first"]), Triple(dataset, DCTERMS.modified, row["last"])]
 
 
 def _agents(store: ox.Store, mint: Minter) -> list[Triple]:

@@ -13,7 +13,7 @@ from pyld import jsonld
 from kb.errors import ConfigError
 from kb.store import DataDir
 from kb.vocab import ORG, PREFIXES, RDF, SCHEMA, SKOS
-from kb.web import documents
+from kb.web import documents, index
 
 EX = "http://example.org/"
 
@@ -162,3 +162,18 @@ def test_documents_exists_for_subjects_and_objects_only(store, poster):
     role = _one(store, "SELECT ?r { ?post org:role ?r } LIMIT 1")
     assert documents.exists(store, poster) and documents.exists(store, role)
     assert not documents.exists(store, poster + "不存在")
+
+
+def test_documents_index_labels_give_the_same_document(store, poster):
+    """The served Index's labels stand in for store lookups without changing a triple."""
+    labels = index.build(store).labels
+    for iri in (poster, _one(store, "SELECT ?a { ?a schema:mentions ?m } LIMIT 1")):
+        assert documents.gather(store, iri, labels=labels).triples == documents.gather(store, iri).triples
+
+
+def test_documents_unlinked_document_is_the_iri_alone(store, poster):
+    doc = documents.gather(store, poster, size=0, linked=False)
+    node = ox.NamedNode(poster)
+    assert doc.triples and {t.subject for t in doc.triples} == {node}
+    assert set(doc.triples) == {ox.Triple(q.subject, q.predicate, q.object)
+                                for q in store.quads_for_pattern(node, None, None, None)}

@@ -43,12 +43,13 @@ def test_entities_posts_carry_their_item_date(result):
         assert post.date == dates[post.item]
 
 
-def test_entities_places_contained_in_places_of_the_page(result):
-    places = {e.name for e in result.entities if e.kind == "place"}
+def test_entities_facts_point_to_entities_of_the_page(result):
+    keys = {(e.kind, e.name) for e in result.entities}
+    kinds = {"containedIn": "place", "location": "place", "owner": "organization"}
     for e in result.entities:
         for key, value in e.facts:
-            if key == "containedIn":
-                assert value in places
+            if key in kinds:
+                assert (kinds[key], value) in keys
 
 
 EDGES = ["", "。", "市长", "市长王", "王", "“", "）市", "有限公司", "、、、", "副市长赵、", "本报记者",

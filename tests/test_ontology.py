@@ -3,7 +3,6 @@ published in the KB and dereferenceable on the server."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -14,7 +13,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kb import vocab
-from kb.rdf import ONTOLOGY_DIR, rebased
+from kb.rdf import ONTOLOGY_DIR, jsonld_context, rebased
 
 DEFAULT_BASE = "http://127.0.0.1:8000/"
 KB = rdflib.Namespace(DEFAULT_BASE + "ontology#")
@@ -112,8 +111,9 @@ def test_ontology_context_terms_name_known_vocabulary_terms(context):
     terms = context["@context"]
     known = {t.value for ns in (vocab.RDFS, vocab.SCHEMA, vocab.ORG, vocab.PROV, vocab.SKOS, vocab.DCTERMS,
                                 vocab.OA, vocab.kb_namespace(DEFAULT_BASE)) for t in ns}
+    prefixes = {name for name, d in terms.items() if isinstance(d, str) and d.endswith(("/", "#"))}
     mapped = {name: _expand_iri(d if isinstance(d, str) else d["@id"], terms)
-              for name, d in terms.items() if not name.startswith("@") and not (isinstance(d, str) and d.endswith(("/", "#")))}
+              for name, d in terms.items() if not name.startswith("@") and name not in prefixes}
     assert {name: iri for name, iri in mapped.items() if iri not in known} == {}
 
 
@@ -138,3 +138,8 @@ def test_ontology_context_makes_entities_read_like_plain_json(kb_data, context):
     back = rdflib.Graph().parse(data=json.dumps(jsonld.expand(compacted, options=options)), format="json-ld")
     original = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     assert isomorphic(back, original)
+
+
+def test_ontology_context_follows_the_kb_base():
+    context = jsonld_context("http://example.org/x/")["@context"]
+    assert context["kb"] == "http://example.org/x/ontology#" and context["Page"] == "kb:Page"

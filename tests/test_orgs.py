@@ -32,3 +32,7 @@ def test_orgs_short_form_kept_as_alternate_name():
 def test_orgs_home_city_is_configuration():
     settings = resolve({"city": "洛阳市", "province": "河南省"}, environ={})
     assert names("这是市司法局的工作安排。", "organization", settings) == {"洛阳市司法局"}
+
+
+def test_orgs_body_named_with_its_city_is_the_body():
+    assert names("许昌市政府和河南省政府签署协议。", "organization") == {"许昌市人民政府", "河南省人民政府"}

@@ -55,3 +55,15 @@ def test_events_named_specifically(text, expected):
 def test_events_dated_by_their_item():
     event = entity("市长王建国主持召开市政府常务会议。", "event", "市政府常务会议")
     assert ("date", "2021-04-08") in event.facts
+
+
+FACTS = [
+    ("华信电子有限公司投资建设的龙湖智能终端产业园项目位于襄城县。", "龙湖智能终端产业园项目",
+     {"owner": "华信电子有限公司", "location": "襄城县"}),
+    ("恒达年产14600吨甜蜜素项目开工。", "恒达年产14600吨甜蜜素项目", {"capacity": "年产14600吨"}),
+]
+
+
+@pytest.mark.parametrize("text, project, expected", FACTS)
+def test_projects_owner_location_and_capacity(text, project, expected):
+    assert dict(entity(text, "project", project).facts) == expected

@@ -14,6 +14,7 @@ import pytest
 from kb import rdf
 from kb.build import build
 from kb.config import resolve
+from kb.errors import ConfigError
 from kb.iris import Minter
 from kb.model import Entity, Item, Mention, Page, PageResult, Post
 from kb.pipeline import stage_names
@@ -153,6 +154,12 @@ def test_rdf_extraction_time_is_source_date_epoch_else_file_mtime(result, monkey
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     os.utime(result.page.path, (1609459200, 1609459200))
     assert rdf.source_time(result.page.path) == datetime(2021, 1, 1, tzinfo=timezone.utc)
+
+
+def test_rdf_bad_source_date_epoch_is_named(result, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='yesterday'"):
+        rdf.source_time(result.page.path)
 
 
 def test_rdf_union_of_two_pages_has_no_duplicate_triples(tmp_path):

@@ -52,7 +52,7 @@ def generate(out: Path, count: int, seed: int = 1) -> Path:
     An archive already there with the same seed and size is kept as it is."""
     out = Path(out)
     stamp = out / "corpus.json"
-    wanted = {"seed": seed, "pages": count, "generator": 1}
+    wanted = {"seed": seed, "pages": count, "generator": 2}
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return out
     out.mkdir(parents=True, exist_ok=True)
@@ -69,3 +69,22 @@ def generate(out: Path, count: int, seed: int = 1) -> Path:
 def manifest(out: Path) -> list[dict]:
     with open(Path(out) / MANIFEST, encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
+
+
+def statistics(records: list[dict]) -> dict:
+    """How the archive's entities grow: distinct names after a tenth, half and all of the pages,
+    and how concentrated mentions are (the share of pages naming the most-named one)."""
+    kinds = ("people", "organizations", "projects", "places", "events")
+    marks = sorted({max(1, len(records) // 10), max(1, len(records) // 2), len(records)})
+    found: dict = {"pages": len(records), "chars": sum(r["chars"] for r in records), "growth": {}, "top_share": {}}
+    for kind in kinds:
+        seen: dict[str, int] = {}
+        growth = []
+        for index, record in enumerate(records, 1):
+            for name in record[kind]:
+                seen[name] = seen.get(name, 0) + 1
+            if index in marks:
+                growth.append(len(seen))
+        found["growth"][kind] = dict(zip(map(str, marks), growth))
+        found["top_share"][kind] = max(seen.values(), default=0) / len(records)
+    return found

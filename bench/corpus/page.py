@@ -9,7 +9,7 @@ from datetime import date as Date, timedelta
 from bench.corpus import layout
 from bench.corpus.data import sections
 from bench.corpus.filler import sentence
-from bench.corpus.world import BOSS_TITLES, CADRE_TITLES, EXPERT_TITLES, Truth, World
+from bench.corpus.world import BOSS_TITLES, EXPERT_TITLES, Truth, World
 
 _SLOT = re.compile(r"\{(\w+)\}")
 # page number -> which items it carries, as the seed pages do
@@ -68,12 +68,13 @@ class Writer:
 
     def _cadre(self) -> tuple[str, str]:
         """(as printed with the post, name) of a county leader or a bureau's head."""
-        if self.rng.random() < 0.5:
-            where, title = self.slot_county(), "委书记"
+        cadre = self.world.cadres.draw()
+        if cadre.organization is None:
+            self.truth.places.add(cadre.where)
         else:
-            where, title = self.slot_bureau(), self.rng.choice(CADRE_TITLES)
-        name = self.truth.person(self.world.cadres.draw(), title if title != "委书记" else where + title)
-        return where + title + name, name
+            self.truth.organizations[cadre.organization] = cadre.where
+        self.truth.person(cadre.name, cadre.title)
+        return cadre.printed, cadre.name
 
     def slot_citizen(self) -> str:
         return self.truth.person(self.world.citizens.draw())
@@ -185,7 +186,7 @@ class Writer:
         return layout.body(paragraphs, self.style, self.rng) + "\n\n" + layout.titles([headline])
 
     def feature(self) -> str:
-        self.lead = self.world.cadres.draw()
+        self.lead = self.world.cadres.draw().name
         reporter = self.world.byline(self.truth, 1)[0]
         paragraphs = self._paragraphs(self.rng.randint(8, 20))
         headline = self.fill(self.rng.choice(templates("headline")))

@@ -25,6 +25,18 @@ class Official:
         return self.title + self.name
 
 
+@dataclass(frozen=True)
+class Cadre:
+    name: str
+    title: str  # as printed after `where`: 局长, or 委书记 joined to the county (建安区委书记)
+    where: str  # as printed: the county, or the bureau's short form
+    organization: str | None  # the bureau's full name
+
+    @property
+    def printed(self) -> str:
+        return self.title + self.name if self.organization is None else self.where + self.title + self.name
+
+
 @dataclass
 class Truth:
     """What one page really names, for the manifest (and the tests)."""
@@ -91,12 +103,12 @@ class World:
         self.universities = Stream(rng, self._university, theta=20, discount=0.6)
         self.experts = Stream(rng, lambda: self.names.new(), theta=20, discount=0.7)
         self.bosses = Stream(rng, lambda: self.names.new(), theta=30, discount=0.7)
-        self.cadres = Stream(rng, lambda: self.names.new(), theta=20, discount=0.5)
+        self.cadres = Stream(rng, self._cadre, theta=100, discount=0.6)
         self.citizens = Stream(rng, lambda: self.names.new(), theta=50, discount=0.9)
         self.towns = {c: Stream(rng, lambda c=c: self._town(), theta=5, discount=0.3) for c in self.counties}
         self.villages = Stream(rng, lambda: self._syllables(2) + "村", theta=50, discount=0.7)
         self.parks = Stream(rng, lambda: self._syllables(2) + rng.choice(("游园", "公园", "广场")), theta=5, discount=0.3)
-        self.projects = Stream(rng, self._project, theta=40, discount=0.7)
+        self.projects = Stream(rng, self._project, theta=150, discount=0.8)
 
     # --- the leadership, changing hands from year to year -------------------------------
     def _new_roster(self) -> list[Official]:
@@ -141,6 +153,14 @@ class World:
 
     def photographer(self, truth: Truth) -> str:
         return truth.person(self.rng.choices(self.photographers, zipf_weights(len(self.photographers)))[0])
+
+    def _cadre(self) -> Cadre:
+        """A county's party secretary, or one of a bureau's heads: one post, for good."""
+        if self.rng.random() < 0.3:
+            county = self.county()
+            return Cadre(self.names.new(), county + "委书记", county, None)
+        full, short = self.rng.choice(self.bureaus)
+        return Cadre(self.names.new(), self.rng.choice(CADRE_TITLES), short, full)
 
     # --- organizations, places, projects, events --------------------------------------
     def _syllables(self, n: int) -> str:

@@ -29,29 +29,51 @@ def build(corpus: Path, data_dir: Path, timeout: float) -> dict:
         found["error"] = run.summary()
         return found
     found["triples"] = triples(data_dir)
+    found["disk_mb"] = disk_mb(data_dir)
     return found
 
 
-def next_page(corpus: Path, seed: int, workdir: Path) -> Path:
-    """The page that would follow the archive, written into `workdir`."""
-    for relative, text, _ in pages(len(manifest(corpus)) + 1, seed):
-        pass  # the archive is generated in order: the last one is the next page
+def disk_mb(folder: Path) -> float:
+    """Bytes on disk under `folder` (every snapshot kept), in MB."""
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
+
+
+def pages_in(data_dir: Path) -> int:
+    """How many pages the KB holds, from the cache it keeps of each (kb/store.py's layout)."""
+    return len(list((Path(data_dir) / "current" / "pages").glob("*.json")))
+
+
+def next_page(corpus: Path, seed: int, workdir: Path, ahead: int = 1) -> Path:
+    """The page `ahead` places after the archive's last, written into `workdir`."""
+    for relative, text, _ in pages(len(manifest(corpus)) + ahead, seed):
+        pass  # the archive is generated in order: the last one is the one wanted
     page = workdir / Path(relative).name
     page.write_text(text, encoding="utf-8")
     return page
 
 
-def add(corpus: Path, data_dir: Path, workdir: Path, seed: int, repeats: int = 3) -> dict:
-    """The archive's next page, added to the KB; then added again (a replacement), `repeats` times."""
+def add(corpus: Path, data_dir: Path, added: Path, seed: int) -> dict:
+    """`kb add` of a page the KB does not hold (new), of a different text under the same name (a
+    replacement), and of that same file again (unchanged: nothing to do). `added` keeps the pages
+    added to this KB so far, so that a new page is new on every run."""
     records = manifest(corpus)
-    page = next_page(corpus, seed, workdir)
     before = triples(data_dir)
-    runs = [proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=3600) for _ in range(repeats)]
-    found = {"kb_pages": len(records), "kb_triples": before, "seconds": [r.seconds for r in runs],
-             "peak_pss_mb": max(r.peak_pss_mb for r in runs), "ok": all(r.ok for r in runs),
-             "command": " ".join(map(str, runs[0].command[2:]))}
+    added.mkdir(parents=True, exist_ok=True)
+    texts = [next_page(corpus, seed, added, ahead).read_text(encoding="utf-8") for ahead in (1, 2)]
+    for leftover in set(added.glob("*.txt")) - set(added.glob("*_x*.txt")):
+        leftover.unlink()
+    number = 1 + len(list(added.glob("*.txt")))
+    page = added / f"{records[-1]['id']}_x{number}.txt"  # a page id that no run has added yet
+    page.write_text(texts[0], encoding="utf-8")
+    runs = {"new page": proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=7200)}
+    page.write_text(texts[1], encoding="utf-8")
+    runs["changed page (replacement)"] = proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=7200)
+    runs["unchanged page (no-op)"] = proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=7200)
+    found = {"kb_pages": len(records), "kb_triples": before, "seconds": {k: r.seconds for k, r in runs.items()},
+             "peak_pss_mb": max(r.peak_pss_mb for r in runs.values()), "ok": all(r.ok for r in runs.values()),
+             "command": " ".join(map(str, runs["new page"].command[2:]))}
     if not found["ok"]:
-        found["error"] = next(r.summary() for r in runs if not r.ok)
+        found["error"] = next(r.summary() for r in runs.values() if not r.ok)
     else:
         found["triples_after"] = triples(data_dir)
     return found

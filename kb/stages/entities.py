@@ -14,6 +14,7 @@ from kb.stages import events, lexicon, orgs, people, places, posts, projects
 from kb.stages.text import Found, ItemIndex, Text
 
 NAME = "kb.entities.v2"
+_FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}
 _LINKS = "为到在对与和同"  # a word between a person and what the person does
 
 
@@ -29,7 +30,8 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     after_posts, after_people = posts.after_name(text, not_people)
     found_posts += after_posts
     found_people = _people(text, items, {f.name for f in (*titled, *after_people)}, not_people)
-    named = _after_people([*found_orgs, *projects.find(text), *events.find(text)], found_people, text)
+    found_projects = projects.find(text, found_places, found_orgs)
+    named = _after_people([*found_orgs, *found_projects, *events.find(text)], found_people, text)
     found = [*found_people, *named, *_places_alone(found_places, [*found_people, *named])]
     index = ItemIndex(items)
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
@@ -55,7 +57,7 @@ def _after_people(named: list[Found], found_people: list[Found], text: Text) -> 
     the person and the word that follows."""
     out = []
     for f in named:
-        cut = max((p.end for p in found_people if f.start <= p.start and p.end < f.end - 2), default=None)
+        cut = max((p.end for p in found_people if f.start < p.end < f.end - 2), default=None)
         if cut is not None and f.surface == text.text[f.start:f.end]:
             while cut < f.end and text.text[cut] in _LINKS:
                 cut += 1
@@ -138,8 +140,9 @@ def _entities(mentions: tuple[Mention, ...], found: list[Found], page_posts: tup
         for name in (*item.reporters, *item.photographers, *item.correspondents):
             add("person", name, item=item.index)
     for (kind, name), e in list(table.items()):
-        if kind == "place" and "containedIn" in e["facts"]:
-            add("place", e["facts"]["containedIn"])  # the container is a place of the KB too
+        for key, value in e["facts"].items():
+            if key in _FACT_KINDS:  # what a fact points to is an entity of the KB too
+                add(_FACT_KINDS[key], value)
     return tuple(
         Entity(kind, name, tuple(sorted(e["alts"])), e["subtype"], tuple(sorted(e["items"])),
                tuple(sorted(e["facts"].items())))

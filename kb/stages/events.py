@@ -32,10 +32,17 @@ def find(text: Text) -> list[Found]:
         start = text.name_start(m.start(), _stop(), join=False)
         end = q.end() if (q := _QUALIFIER.match(text.text, m.end())) else m.end()
         name = text.text[start:end]
-        if name in generic or m.start() - start < 2 or not _specific(text, start, m.start()):
+        if name in generic or m.start() - start < 2 or not _specific(text, start, m.start()) or \
+                _not_after().match(text.text, end):
             continue
         out.append(Found("event", name, name, start, end))
     return out
+
+
+@lru_cache(maxsize=1)
+def _not_after() -> re.Pattern[str]:
+    """What follows an institution, not an event: 人民代表大会制度, 代表大会代表."""
+    return re.compile(lexicon.alternation(lexicon.words("events_not_after.txt")))
 
 
 def _specific(text: Text, start: int, end: int) -> bool:

@@ -36,13 +36,25 @@ def _suffixed(text: Text, settings: Settings) -> list[Found]:
     stop = lexicon.wordset("orgs_stop.txt")
     found: list[Found] = []
     for m in _pattern().finditer(text.text):
-        start = text.name_start(m.start(), stop)
+        start = _after_complete(text, text.name_start(m.start(), stop), m.start())
         surface = text.text[start:m.end()]
         if m.start() - start < _MIN_PREFIX or _not_org(text, surface, m.end()) or not text.proper(start, m.start()):
             continue
         kind = table[next(s for s in sorted(table, key=len, reverse=True) if surface.endswith(s))]
         found.append(Found("organization", expand(surface, settings), surface, start, m.end(), kind))
     return found
+
+
+def _after_complete(text: Text, start: int, suffix: int) -> int:
+    """甲市政府和乙省政府 are two: a name reached past 和 starts after it when what precedes 和
+    is an organization's whole name already."""
+    k = text.text.rfind("和", start, suffix)
+    return k + 1 if k > start and _ending().search(text.text, start, k) else start
+
+
+@lru_cache(maxsize=1)
+def _ending() -> re.Pattern[str]:
+    return re.compile(f"(?:{lexicon.alternation(lexicon.suffix_table('orgs_suffixes.txt'))})$")
 
 
 def _not_org(text: Text, surface: str, end: int) -> bool:
@@ -77,7 +89,12 @@ def _counted(text: Text) -> list[Found]:
 
 
 def expand(surface: str, settings: Settings) -> str:
-    """Local short forms to full names: 市司法局 -> 许昌市司法局, 省工信厅 -> 河南省工信厅."""
+    """Local short forms to full names: 市司法局 -> 许昌市司法局, 省工信厅 -> 河南省工信厅, and a
+    body named with its city (许昌市政府) to the body's full name (许昌市人民政府)."""
+    bodies = lexicon.bodies(settings.city, settings.province)
+    for home in (settings.city, settings.province):
+        if surface.startswith(home) and (short := home[-1] + surface[len(home):]) in bodies:
+            return bodies[short][0]
     for prefix, home in (("我市", settings.city), ("市", settings.city), ("省", settings.province)):
         if surface.startswith(prefix) and not surface.startswith(("市场", "省市")):
             return home + surface[len(prefix):]

@@ -71,7 +71,7 @@ def _common_word(text: Text, pos: int, end: int, known: set[str] | frozenset[str
     i = text.token_at(pos)
     word, tag = text.tokens[i]
     start = text.token_starts[i]
-    ordinary = tag not in PERSON_TAGS and tag != "x"
+    ordinary = tag not in PERSON_TAGS and tag not in ("x", "p")  # rjieba cuts 王自|合为 into a "preposition"
     if start < pos or (strict and len(word) >= 2 and ordinary):
         return tag not in PERSON_TAGS and len(word) >= 2
     return len(word) >= end - pos and ordinary and (strict or tag in _NOT_NAME_TAGS)

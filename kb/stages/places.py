@@ -116,7 +116,8 @@ def _common(text: Text, start: int, end: int, suffix: int) -> bool:
     the end of an ordinary word (城市, 乡村, 返乡)."""
     i = text.token_at(start)
     word, tag = text.tokens[i]
-    if text.token_starts[i] == start and len(word) >= end - start and tag not in _NAME_TAGS and end - suffix == 1:
+    if text.token_starts[i] == start and len(word) >= end - start and tag not in _NAME_TAGS and end - suffix == 1 \
+            and not (tag == "m" and text.text[suffix] in "路街"):  # 五一路 is a road named by a date
         return True  # 集成电路 is one ordinary word ending in 路
     j = text.token_at(suffix)
     word, tag = text.tokens[j]

@@ -13,6 +13,9 @@ NAME = "kb.projects.v1"
 _MONEY = re.compile(r"(?:总投资|投资|投资额|总额)(?:约|达|超|近)?(\d+(?:\.\d+)?)(亿|万)?元")
 _UNITS = {"亿": Decimal(100_000_000), "万": Decimal(10_000), None: Decimal(1)}
 _SENTENCE_ENDS = "。！？；"
+_CAPACITY = re.compile(r"年(?:产|产能|处理|吞吐)(?:能力)?(?:约|达)?\d+(?:\.\d+)?(?:万|亿)?(?:吨|件|台|套|辆|片|双|只|平方米|立方米|千瓦|兆瓦|GW|MW|吉瓦)")
+_LOCATED = re.compile("位于|落户|选址|坐落于|建在|地址")
+_OWNS = re.compile("(?:投资|投建|建设|实施|承建|开发)")
 _PROPER = PROPER_TAGS - {"j", "m", "eng"}  # abbreviations, numerals, 5G (一要, 研发) name no project
 _LONG = 6
 _PLACE = frozenset({"ns", "nr", "nz"})
@@ -25,7 +28,9 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"“([^“”]{{2,60}}?(?:{suffixes}))”|(“[^“”]{{2,20}}”[^\W的在是了和与等]{{0,6}}(?:{suffixes}))|(?:{suffixes})")
 
 
-def find(text: Text) -> list[Found]:
+def find(text: Text, places: list[Found] = (), orgs: list[Found] = ()) -> list[Found]:
+    """Projects, with the facts their sentence states; places and orgs found on the page let it
+    name the project's location and owner."""
     stop = lexicon.wordset("orgs_stop.txt")
     verbs = lexicon.wordset("projects_verbs.txt")
     out = []
@@ -42,7 +47,8 @@ def find(text: Text) -> list[Found]:
             if _generic(text, start, m.start(), end):
                 continue
         name = text.text[start:end]
-        out.append(Found("project", name, name, start, end, None, _facts(text.text, start, end)))
+        facts = _facts(text.text, start, end) + _where_and_whose(text.text, start, end, places, orgs)
+        out.append(Found("project", name, name, start, end, None, facts))
     return out
 
 
@@ -64,10 +70,33 @@ def _facts(text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
         facts.append(("investment", str(yuan.quantize(Decimal(1)))))
     if "签约" in sentence or "签订" in sentence:
         facts.append(("signed", "true"))
+    if (m := _CAPACITY.search(text, start, end) or _CAPACITY.search(sentence)) is not None:
+        facts.append(("capacity", m.group()))
     return tuple(facts)
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
+def _where_and_whose(text: str, start: int, end: int, places: list[Found], orgs: list[Found]) -> tuple[tuple[str, str], ...]:
+    """location: a place printed after 位于/落户/选址 in the sentence; owner: an organization
+    printed before 投资/建设/实施 (…有限公司投资建设的…项目)."""
+    left, right = _sentence_bounds(text, start, end)
+    facts = []
+    for p in places:
+        if left <= p.start < right and _LOCATED.search(text, max(left, p.start - 3), p.start):
+            facts.append(("location", p.name))
+            break
+    for o in orgs:
+        if left <= o.start and o.end <= right and not (start <= o.start < end) and _OWNS.match(text, o.end):
+            facts.append(("owner", o.name))
+            break
+    return tuple(facts)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = max(text.rfind(ch, 0, start) for ch in _SENTENCE_ENDS) + 1
     rights = [i for i in (text.find(ch, end) for ch in _SENTENCE_ENDS) if i >= 0]
-    return text[left:min(rights) + 1 if rights else len(text)]
+    return left, min(rights) + 1 if rights else len(text)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left, right = _sentence_bounds(text, start, end)
+    return text[left:right]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Mapping
 from itertools import chain, islice
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from kb.errors import ConfigError
+from kb.web.index import Label
 from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 
 CONTEXT_PATH = Path(__file__).resolve().parents[2] / "ontology" / "context.jsonld"
@@ -55,8 +57,11 @@ def _any(quads) -> bool:
     return next(iter(quads), None) is not None
 
 
-def gather(store: ox.Store, iri: str, page: int = 1, size: int = PAGE_SIZE) -> Document:
-    """The document of `iri` with page `page` (1-based) of its incoming links (INCOMING)."""
+def gather(store: ox.Store, iri: str, page: int = 1, size: int = PAGE_SIZE,
+           labels: Mapping[str, Label] | None = None, linked: bool = True) -> Document:
+    """The document of `iri` with page `page` (1-based) of its incoming links (INCOMING).
+    `labels` (the served Index's) describes linked nodes without store lookups; `linked=False`
+    leaves them undescribed (the description of the IRI alone)."""
     node = ox.NamedNode(iri)
     triples = {_triple(q) for q in store.quads_for_pattern(node, None, None, None)}
     linking = chain.from_iterable(store.quads_for_pattern(None, p, node, None) for p in INCOMING)
@@ -70,11 +75,15 @@ def gather(store: ox.Store, iri: str, page: int = 1, size: int = PAGE_SIZE) -> D
     _add_hash_nodes(store, iri, triples)
     if store.contains_named_graph(node):
         triples.update(_graph_description(store, node))
-    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.predicate != RDF.type}
-    linked |= {t.subject for t in incoming}
-    linked.discard(node)
-    for other in linked:
-        triples.update(_labels(store, other))
+    if not linked:
+        return Document(iri, sorted(triples, key=str), page, has_next)
+    others = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.predicate != RDF.type}
+    others |= {t.subject for t in incoming}
+    others -= {node, *posts}  # already described in full
+    labels = labels or {}
+    for other in others:
+        known = labels.get(other.value)
+        triples.update(known.triples(other) if known else _labels(store, other))
     return Document(iri, sorted(triples, key=str), page, has_next)
 
 

@@ -10,6 +10,7 @@ ETags are the files' SHA-256 from the manifest: strong, the same for the same da
 from __future__ import annotations
 
 import gzip
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
 
@@ -47,7 +48,7 @@ async def listing(request: Request) -> Response:
 
 
 def _describe(file: DumpFile) -> dict:
-    return {**file.__dict__, "url": f"/dumps/{file.name}", "decoded_url": f"/dumps/{_plain_name(file)}"}
+    return {**asdict(file), "url": f"/dumps/{file.name}", "decoded_url": f"/dumps/{_plain_name(file)}"}
 
 
 def _plain_name(file: DumpFile) -> str:

@@ -104,17 +104,18 @@ def _render(request: Request, store: ox.Store, iri: str, fmt: str, profile: str,
     """The body in `fmt`, and whether there is a next page of incoming links."""
     if fmt == "html":
         return _html(request, store, iri, page)
-    doc = documents.gather(store, iri, page)
+    doc = documents.gather(store, iri, page, labels=kb_index.of(request).labels)
     if fmt in JSON:
         return json.dumps(documents.to_jsonld(doc, profile), ensure_ascii=False).encode(), doc.has_next
     return documents.to_rdf(doc, RDF_FORMATS[fmt]), doc.has_next
 
 
 def _html(request: Request, store: ox.Store, iri: str, page: int) -> tuple[bytes, bool]:
-    """The page for readers; it embeds the IRI's own description (not its incoming links,
-    which the page lists itself) as JSON-LD."""
-    own = documents.gather(store, iri, size=0)
-    view = views.view(store, kb_index.of(request), iri, page, lambda: documents.gather(store, iri, page))
+    """The page for readers; it embeds the IRI's own description as JSON-LD (what it links to
+    and what links to it are on the page itself, and in the full document at .jsonld)."""
+    index = kb_index.of(request)
+    own = documents.gather(store, iri, size=0, linked=False)
+    view = views.view(store, index, iri, page, lambda: documents.gather(store, iri, page, labels=index.labels))
     embedded = json.dumps(documents.to_jsonld(own), ensure_ascii=False).replace("</", "<\\/")
     data = {"page": page, "has_next": False, **view.data}
     html = request.app.state.templates.get_template(view.template).render(

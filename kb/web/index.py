@@ -39,6 +39,29 @@ SELECT ?person ?role ?org ?date ?source WHERE {
   OPTIONAL { ?post prov:wasDerivedFrom ?source }
 }"""
 COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE { ?x a %s }"
+LABELLED = """
+SELECT ?x ?p ?label ?t WHERE {
+  VALUES ?p { schema:name schema:headline skos:prefLabel }
+  ?x ?p ?label . OPTIONAL { ?x a ?t }
+}"""
+LABEL_ORDER = tuple(PREFIXES[p] + local for p, local in (("schema", "name"), ("schema", "headline"),
+                                                         ("skos", "prefLabel")))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A node's types and its label (the first of LABEL_ORDER it has), to describe it in
+    another node's document and page without a store lookup."""
+
+    types: tuple[str, ...]
+    predicate: str
+    values: tuple[ox.Literal, ...]
+
+    def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
+        rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
+        predicate = ox.NamedNode(self.predicate)
+        return ([ox.Triple(node, rdf_type, ox.NamedNode(t)) for t in self.types]
+                + [ox.Triple(node, predicate, v) for v in self.values])
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,12 @@ class Index:
     members: dict[str, list[tuple[str, Post]]] = field(default_factory=dict)  # organization -> (person, post)
     stated: dict[str, list[tuple[str, Post]]] = field(default_factory=dict)  # article -> (person, post)
     kinds: dict[str, str] = field(default_factory=dict)  # entity -> kind
+    labels: dict[str, Label] = field(default_factory=dict)  # entities, articles, roles, pages -> Label
+    dates: dict[str, str] = field(default_factory=dict)  # article -> its date
+
+    def label(self, iri: str) -> str | None:
+        found = self.labels.get(iri)
+        return found.values[0].value if found else None
 
     def by_kind(self, kind: str) -> list[Entry]:
         """Every entity of a kind, by name."""
@@ -119,6 +148,7 @@ def build(store: ox.Store) -> Index:
     index = Index()
     _links(index, select(MENTIONS))
     _posts(index, select(POSTS))
+    _labels(index, select(LABELLED))
     names: dict[str, list[str]] = {}
     for row in select(NAMES):
         iri, name = row["e"].value, row["n"].value
@@ -140,11 +170,26 @@ def _links(index: Index, rows) -> None:
         article = strings.setdefault(row["a"].value, row["a"].value)
         entity = strings.setdefault(row["e"].value, row["e"].value)
         date = row["date"].value if row["date"] is not None else ""
+        if date:
+            index.dates[article] = date
         dated.setdefault(entity, []).append((date, article))
         index.mentions.setdefault(article, []).append(entity)
     for entity, pairs in dated.items():
         pairs = sorted(set(pairs), key=lambda p: (p[0], p[1]), reverse=True)
         index.mentioned_in[entity] = [article for _, article in pairs]
+
+
+def _labels(index: Index, rows) -> None:
+    found: dict[str, dict[str, tuple[set, set]]] = {}  # node -> predicate -> (types, labels)
+    for row in rows:
+        types, labels = found.setdefault(row["x"].value, {}).setdefault(row["p"].value, (set(), set()))
+        labels.add(row["label"])
+        if row["t"] is not None:
+            types.add(row["t"].value)
+    for node, by_predicate in found.items():
+        predicate = next(p for p in LABEL_ORDER if p in by_predicate)
+        types, labels = by_predicate[predicate]
+        index.labels[node] = Label(tuple(sorted(types)), predicate, tuple(sorted(labels, key=str)))
 
 
 def _posts(index: Index, rows) -> None:

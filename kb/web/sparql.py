@@ -11,6 +11,7 @@ import hmac
 import logging
 from pathlib import Path
 from typing import AsyncIterator
+from urllib.parse import parse_qsl
 
 import anyio
 import pyoxigraph as ox
@@ -18,10 +19,11 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
-from kb.errors import Forbidden, KbError, NotFound, QueryError, UnsupportedMediaType
+from kb.errors import Forbidden, KbError, NotFound, QueryError, TooLarge, UnsupportedMediaType
 from kb.results import GRAPH_FORMATS
 from kb.vocab import PREFIXES
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
+from kb.web.sparql_openapi import GET_SPARQL, POST_SPARQL
 from kb.web.pool import Job, Pool, Run
 
 router = APIRouter()
@@ -37,6 +39,9 @@ CORS = {"Access-Control-Allow-Origin": "*",
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
              "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
              "Access-Control-Max-Age": "86400", "Allow": "GET, POST, HEAD, OPTIONS"}
+MAX_BODY = 1024 * 1024  # bytes of a POSTed query, update or form: far beyond any real query
+DRAIN = 64 * MAX_BODY  # an oversized body is read (and dropped) this far, so the client gets the 413
+MAX_FIELDS = 1000
 REQUEST_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -49,7 +54,9 @@ async def preflight() -> Response:
     return Response(status_code=204, headers=PREFLIGHT)
 
 
-@router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
+@router.get("/sparql", openapi_extra=GET_SPARQL)
+@router.head("/sparql", include_in_schema=False)
+@router.post("/sparql", openapi_extra=POST_SPARQL)
 async def sparql(request: Request) -> Response:
     """SPARQL 1.1 Protocol: query, update, service description or editor."""
     try:
@@ -83,15 +90,41 @@ async def _params(request: Request) -> dict[str, list[str]]:
     media, _, rest = request.headers.get("content-type", "").partition(";")
     media = media.strip().lower()
     if media == "application/x-www-form-urlencoded":
-        for key, value in (await request.form()).multi_items():
-            params.setdefault(key, []).append(str(value))
+        for key, value in _form(await _body(request)):
+            params.setdefault(key, []).append(value)
     elif media in REQUEST_TYPES:
         key = "query" if media == "application/sparql-query" else "update"
-        params.setdefault(key, []).append(_decode(await request.body(), rest))
+        params.setdefault(key, []).append(_decode(await _body(request), rest))
     else:
         raise UnsupportedMediaType(f"Content-Type {media or '(none)'} is not a SPARQL request; send "
                                    + ", ".join(REQUEST_TYPES))
     return params
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused (413) past MAX_BODY bytes so that no client can fill the memory."""
+    body, size = bytearray(), 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size <= MAX_BODY:
+            body += chunk
+        elif size > DRAIN:
+            break
+    if size > MAX_BODY:
+        raise TooLarge(f"the request body is over {MAX_BODY // 1024} KiB; a SPARQL query or update "
+                       "must be smaller (move big data into the KB rather than into the query)")
+    return bytes(body)
+
+
+def _form(body: bytes) -> list[tuple[str, str]]:
+    """The fields of an application/x-www-form-urlencoded body (UTF-8, as the protocol says)."""
+    try:
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict",
+                         max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the form is not valid UTF-8 (after percent-decoding): {exc}") from None
+    except ValueError:
+        raise QueryError(f"the form has more than {MAX_FIELDS} fields") from None
 
 
 def _decode(body: bytes, content_type_params: str) -> str:

@@ -54,6 +54,10 @@ def label(store: ox.Store, node: ox.Term | str) -> str:
     return node.value.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _label(store: ox.Store, index: Index, iri: str) -> str:
+    return index.label(iri) or label(store, iri)
+
+
 def _value(store: ox.Store, iri: str, predicate: str) -> str | None:
     quads = store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None)
     return next((q.object.value for q in quads), None)
@@ -63,20 +67,21 @@ def _values(props: dict[str, list[ox.Term]], local: str) -> list[str]:
     return [v.value for v in props.get(SCHEMA + local, [])]
 
 
-def _links(store: ox.Store, props: dict[str, list[ox.Term]], local: str) -> list[dict]:
-    return [{"iri": n.value, "label": label(store, n)} for n in props.get(SCHEMA + local, [])]
+def _links(store: ox.Store, index: Index, props: dict[str, list[ox.Term]], local: str) -> list[dict]:
+    return [{"iri": n.value, "label": _label(store, index, n.value)} for n in props.get(SCHEMA + local, [])]
 
 
-def _article_row(store: ox.Store, iri: str) -> dict:
-    row = {"a": iri, "date": _value(store, iri, PREFIXES["dcterms"] + "date"),
-           "headline": _value(store, iri, SCHEMA + "headline")}
+def _article_row(store: ox.Store, index: Index, iri: str) -> dict:
+    known = index.labels.get(iri)
+    row = {"a": iri, "date": index.dates.get(iri),
+           "headline": known.values[0].value if known and known.predicate == SCHEMA + "headline" else None}
     if not row["headline"]:  # photos: the start of the caption
         row["excerpt"] = (_value(store, iri, SCHEMA + "text") or "")[:40]
     return row
 
 
-def _source(store: ox.Store, iri: str) -> dict:
-    row = _article_row(store, iri)
+def _source(store: ox.Store, index: Index, iri: str) -> dict:
+    row = _article_row(store, index, iri)
     return {"iri": iri, "label": row["headline"] or row["excerpt"] + "……"}
 
 
@@ -84,9 +89,9 @@ def _mentioned_in(store: ox.Store, index: Index, iri: str, page: int) -> dict:
     """The page's slice of the articles mentioning `iri` (newest first), and co-mentions."""
     articles = index.mentioned_in.get(iri, [])
     shown = articles[(page - 1) * LIST_SIZE: page * LIST_SIZE]
-    co = {kind: [{"o": e, "label": label(store, e), "n": n} for e, n in pairs]
+    co = {kind: [{"o": e, "label": _label(store, index, e), "n": n} for e, n in pairs]
           for kind, pairs in index.co_mentioned(iri, WINDOW, CO_TOP).items()}
-    return {"articles": [_article_row(store, a) for a in shown], "page": page,
+    return {"articles": [_article_row(store, index, a) for a in shown], "page": page,
             "has_next": len(articles) > page * LIST_SIZE, "total": len(articles), "co": co}
 
 
@@ -102,9 +107,9 @@ def _timeline(store: ox.Store, index: Index, iri: str) -> list[dict]:
             group["sources"].append(post.source)
     posts = list(groups.values())
     for post in posts:
-        post["title"] = label(store, post["role"])
-        post["orgname"] = label(store, post["org"]) if post["org"] else None
-        post["sources"] = [_source(store, s) for s in post["sources"]]
+        post["title"] = _label(store, index, post["role"])
+        post["orgname"] = _label(store, index, post["org"]) if post["org"] else None
+        post["sources"] = [_source(store, index, s) for s in post["sources"]]
         post["current"] = post["last"] == posts[0]["last"]
     return posts
 
@@ -123,8 +128,8 @@ def named(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int
     for person_iri, post in index.members.get(s.value, []):  # newest first: one line per (person, title)
         if (person_iri, post.role) not in seen and len(members) < LIST_SIZE:
             seen.add((person_iri, post.role))
-            members.append({"person": person_iri, "name": label(store, person_iri),
-                            "title": label(store, post.role), "last": post.date})
+            members.append({"person": person_iri, "name": _label(store, index, person_iri),
+                            "title": _label(store, index, post.role), "last": post.date})
     return View("named.html", name, {
         "name": name, "kind": kind, "start": (_values(props, "startDate") or [None])[0], "members": members,
         "alternate": _values(props, "alternateName"), **_mentioned_in(store, index, s.value, page)})
@@ -133,18 +138,19 @@ def named(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int
 def article(store: ox.Store, index: Index, s: ox.NamedNode, props: dict) -> View:
     text = (_values(props, "text") or [""])[0]
     headline = (_values(props, "headline") or [None])[0]
-    mentions = _links(store, props, "mentions")
+    mentions = _links(store, index, props, "mentions")
     names = _names(store, mentions)
-    posts = [{"person": p, "name": label(store, p), "title": label(store, post.role), "org": post.organization,
-              "orgname": label(store, post.organization) if post.organization else None}
+    posts = [{"person": p, "name": _label(store, index, p), "title": _label(store, index, post.role),
+              "org": post.organization,
+              "orgname": _label(store, index, post.organization) if post.organization else None}
              for p, post in index.stated.get(s.value, [])]
     return View("article.html", headline or text[:30], {
         "headline": headline, "headline_spans": highlight(headline or "", names)[:1],
         "decks": [spans for deck in _values(props, "alternativeHeadline") for spans in highlight(deck, names)],
         "dateline": (_values(props, "dateline") or [None])[0],
         "date": next((v.value for v in props.get(PREFIXES["dcterms"] + "date", [])), None),
-        "authors": _links(store, props, "author"), "creators": _links(store, props, "creator"),
-        "page_of": _links(store, props, "isPartOf"), "position": (_values(props, "position") or [None])[0],
+        "authors": _links(store, index, props, "author"), "creators": _links(store, index, props, "creator"),
+        "page_of": _links(store, index, props, "isPartOf"), "position": (_values(props, "position") or [None])[0],
         "photo": SCHEMA + "Photograph" in _types(props),
         "paragraphs": highlight(text, names), "mentions": mentions, "posts": posts})
 
