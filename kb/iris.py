@@ -6,7 +6,7 @@ rebuild, in any page order, and when pages are added. Nothing a user may link to
 
     {base}person/史根治  organization/…  project/…  place/…  event/…   resolved entities
     {base}page/<page>  article/<page>/<n>  post/<page>/<n>  mention/<page>/<start>-<end>
-    {base}role/<title>  graph/<page>  graph/entities  extraction/<page>  software/kb/<version>
+    {base}role/<title>  graph/<page>  graph/entities  extraction/<page>  resolution  software/kb/<version>
     {base}ontology (terms: ontology#Term)  dataset  graph/void  dumps/<file>  sparql
 """
 from __future__ import annotations
@@ -75,6 +75,9 @@ class Minter:
 
     def extraction(self, page_id: str) -> NamedNode:
         return self._iri("extraction", page_id)
+
+    def resolution(self) -> NamedNode:
+        return self._iri("resolution")
 
     def software(self, version: str) -> NamedNode:
         return self._iri("software", "kb", version)

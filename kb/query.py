@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Callable, Iterable, TypeVar
 
 import pyoxigraph as ox
 
@@ -26,17 +27,31 @@ FILE_FORMATS = {
     ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
 }
-# strings, IRIs and comments are skipped so that only a real FROM keyword counts
-_TOKENS = re.compile(r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>"""
-                     r"""|\#[^\n]*|(?<![\w:?$])(FROM)(?![\w:-])""", re.IGNORECASE | re.DOTALL)
+# strings, IRIs and comments are skipped so that only a real FROM keyword or bracket counts
+_SKIPPED = r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>|\#[^\n]*"""
+_TOKENS = re.compile(_SKIPPED + r"|(?<![\w:?$])(FROM)(?![\w:-])", re.IGNORECASE | re.DOTALL)
+_BRACKETS = re.compile(_SKIPPED + r"|([{(\[])|([})\]])", re.DOTALL)
+# pyoxigraph's parser recurses once per bracket and overflows its stack (the process dies) past
+# a few thousand levels; real queries nest less than ten deep
+MAX_NESTING = 128
+# evaluation recurses along long operator chains (1 + 1 + ... ten thousand times): queries run on
+# a thread with this much stack (address space only; pages are used as the recursion needs them)
+BIG_STACK = 512 * 1024 * 1024
+T = TypeVar("T")
 
 
 def query_text(query_or_file: str) -> str:
     """A query given inline, or the path of a file holding one."""
-    path = Path(query_or_file)
-    if len(query_or_file) < 4096 and "\n" not in query_or_file and path.is_file():
-        return path.read_text(encoding="utf-8")
+    if len(query_or_file) < 4096 and "\n" not in query_or_file and _is_file(query_or_file):
+        return Path(query_or_file).read_text(encoding="utf-8")
     return query_or_file
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):  # too long a name, or a NUL: a query, not a file
+        return False
 
 
 def file_format(path: Path) -> ox.RdfFormat:
@@ -70,6 +85,43 @@ def names_dataset(query: str) -> bool:
     return any(m.group(1) for m in _TOKENS.finditer(query))
 
 
+def check_nesting(query: str) -> None:
+    """Refuse a query whose brackets nest deeper than MAX_NESTING, before the parser sees it."""
+    depth = 0
+    for match in _BRACKETS.finditer(query):
+        if match.group(1):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep "
+                                 f"(at character {match.start()}); flatten it")
+        elif match.group(2):
+            depth -= 1
+
+
+def on_big_stack(function: Callable[..., T], *args) -> T:
+    """Run `function(*args)` on a thread with BIG_STACK of stack; its exception is raised here."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 -- handed over to the caller, whatever it is
+            # without its frames: pyoxigraph's results must be dropped on the thread that made them
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+            outcome["error"] = exc
+
+    previous = threading.stack_size(BIG_STACK)
+    try:
+        thread = threading.Thread(target=run, name="kb-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def dataset_options(query: str, default_graphs: list[str] | None = None,
                     named_graphs: list[str] | None = None) -> dict:
     """pyoxigraph options for the query's dataset: the protocol's default-graph-uri and
@@ -88,6 +140,7 @@ def dataset_options(query: str, default_graphs: list[str] | None = None,
 def execute(store: ox.Store, query: str, default_graphs: list[str] | None = None,
             named_graphs: list[str] | None = None, **kwargs) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
     """Run a query with the KB's prefixes predeclared and the dataset rules above."""
+    check_nesting(query)
     options = {**dataset_options(query, default_graphs, named_graphs), **kwargs}
     try:
         return store.query(query, prefixes=PREFIXES, **options)
@@ -112,6 +165,11 @@ def check_format(result, fmt: str) -> None:
 
 def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str] | None, endpoint: str | None,
                   fmt: str | None, out: BinaryIO) -> None:
+    on_big_stack(_run_cli_query, query_or_file, settings, data, endpoint, fmt, out)
+
+
+def _run_cli_query(query_or_file: str | None, settings: Settings, data: list[str] | None, endpoint: str | None,
+                   fmt: str | None, out: BinaryIO) -> None:
     if query_or_file is None and data and len(data) > 1:  # `--data FILE ... QUERY`: the query came last
         data, query_or_file = data[:-1], data[-1]
     if not query_or_file:

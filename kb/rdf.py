@@ -22,6 +22,7 @@ from kb.errors import ConfigError
 from kb.iris import Minter
 from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
+from kb.stages.resolve import NAME as RESOLVE_STAGE
 from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PROV, RDF, SCHEMA, SKOS, XSD
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
@@ -207,6 +208,8 @@ def _annotation(result: PageResult, mint: Minter, body: NamedNode, item: int, st
 def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter) -> Iterator[Quad]:
     """The description of every resolved entity and role, in the entities graph."""
     graph = mint.entities_graph()
+    for s, p, o in _resolution(mint):
+        yield Quad(s, p, o, graph)
     for entity in entities:
         for s, p, o in _entity(entity, mint):
             yield Quad(s, p, o, graph)
@@ -214,6 +217,18 @@ def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter) ->
         iri = mint.role(title)
         yield Quad(iri, RDF.type, ORG.Role, graph)
         yield Quad(iri, SKOS.prefLabel, zh(title), graph)
+
+
+def _resolution(mint: Minter) -> Iterator[Triple]:
+    """The entities graph as a PROV entity: made by resolving every page's entities."""
+    graph, run, agent = mint.entities_graph(), mint.resolution(), mint.software(kb.__version__)
+    yield graph, RDF.type, PROV.Entity
+    yield graph, PROV.wasGeneratedBy, run
+    yield graph, PROV.wasAttributedTo, agent
+    yield run, RDF.type, mint.kb.Resolution
+    yield run, RDF.type, PROV.Activity
+    yield run, PROV.wasAssociatedWith, agent
+    yield run, mint.kb.stage, Literal(RESOLVE_STAGE)
 
 
 def _entity(entity: Entity, mint: Minter) -> Iterator[Triple]:

@@ -38,7 +38,7 @@ FETCH = """CONSTRUCT { ?s ?p ?o . ?o a ?t } WHERE {
 class Report:
     checked: int = 0  # focus nodes validated
     shapes: int = 0
-    violations: dict[tuple[str, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    violations: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @property
     def conforms(self) -> bool:
@@ -59,7 +59,8 @@ def _base(store: ox.Store, default: str) -> str:
 
 
 def load_shapes(base: str) -> rdflib.Graph:
-    return rdflib.Graph().parse(data=rebased("shapes.ttl", base), format="turtle")
+    # only the file's own prefixes: rdflib's defaults bind schema: to https://schema.org/
+    return rdflib.Graph(bind_namespaces="none").parse(data=rebased("shapes.ttl", base), format="turtle")
 
 
 def validate_store(store: ox.Store, base: str) -> Report:
@@ -70,7 +71,7 @@ def validate_store(store: ox.Store, base: str) -> Report:
         if focus:
             report.shapes += 1
         for blank in [n for n in focus if not isinstance(n, ox.NamedNode)]:
-            report.violations[(_short(shape, shapes), "", BLANK)].append(str(blank))
+            report.violations[(_short(shape, shapes), "", BLANK)].add(str(blank))
         focus = [n for n in focus if isinstance(n, ox.NamedNode)]
         for start in range(0, len(focus), BATCH):
             batch = focus[start:start + BATCH]
@@ -120,7 +121,7 @@ def _check(data: rdflib.Graph, shapes: rdflib.Graph, shape: rdflib.term.Node, re
         path = results.value(result, SH.resultPath)
         focus = results.value(result, SH.focusNode)
         key = (_short(shape, shapes), _short(path, shapes) if path is not None else "", str(message))
-        report.violations[key].append(_short(focus, shapes))
+        report.violations[key].add(_short(focus, shapes))
 
 
 def _short(node: rdflib.term.Node, graph: rdflib.Graph) -> str:
@@ -141,7 +142,8 @@ def format_report(report: Report) -> str:
     lines = [f"kb validate: the KB does NOT conform to ontology/shapes.ttl: {total} violations "
              f"of {len(report.violations)} constraints ({checked})"]
     for (shape, path, message), nodes in sorted(report.violations.items()):
-        lines.append(f"  {' '.join(filter(None, (shape, path)))}: {message} ({len(nodes)} nodes)")
+        count = f"{len(nodes)} node" + ("s" if len(nodes) > 1 else "")
+        lines.append(f"  {' '.join(filter(None, (shape, path)))}: {message} ({count})")
         lines += [f"      {node}" for node in sorted(nodes)[:EXAMPLES]]
         if len(nodes) > EXAMPLES:
             lines.append(f"      … and {len(nodes) - EXAMPLES} more")

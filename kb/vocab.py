@@ -87,7 +87,7 @@ KB_TERMS = (
     "Newspaper Page Item Report WireCopy Feature PhotoItem Teaser OtherItem Person Organization "
     "GovernmentBody PartyOrgan Company EducationalInstitution ResearchInstitute MedicalInstitution "
     "MediaOrganization Project Place AdministrativeDivision Province City County Town Village Event "
-    "Post Role Mention PageGraph Extraction "
+    "Post Role Mention PageGraph Extraction Resolution "
     "sha256 stage investment capacity signed owner"
 )
 

@@ -96,7 +96,8 @@ def test_documents_hash_nodes_belong_to_their_document():
     store.add(ox.Quad(target, ox.NamedNode("http://www.w3.org/ns/oa#hasSelector"), selector))
     store.add(ox.Quad(selector, start, ox.Literal("4", datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))))
     doc = documents.gather(store, a.value)
-    assert ox.Triple(selector, start, ox.Literal("4", datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))) in doc.triples
+    four = ox.Literal("4", datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
+    assert ox.Triple(selector, start, four) in doc.triples
 
 
 @pytest.mark.parametrize("profile", ["expanded", "compacted", "framed"])

@@ -131,10 +131,13 @@ def test_pages_jsonld_describes_posts_and_mentions(client, iris):
     data = get(iris["person"], "application/ld+json").json()
     graph = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
     person = URIRef(iris["person"])
-    expected = select(client, f"SELECT ?post ?title {{ ?post org:member <{iris['person']}> ; org:role/skos:prefLabel ?title }}")
+    expected = select(client, f"SELECT ?post ?title {{ ?post org:member <{iris['person']}> ; "
+                              "org:role/skos:prefLabel ?title }")
+    titles = set(graph.objects(None, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
+    assert expected
     for row in expected:
         assert (URIRef(row["post"]), URIRef("http://www.w3.org/ns/org#member"), person) in graph
-        assert rdflib.Literal(row["title"], lang="zh") in set(graph.objects(None, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
+        assert rdflib.Literal(row["title"], lang="zh") in titles
     mentions = select(client, f"SELECT DISTINCT ?a {{ ?a schema:mentions <{iris['person']}> }}")
     assert {URIRef(r["a"]) for r in mentions} <= set(graph.subjects(URIRef(SCHEMA + "mentions"), person))
 

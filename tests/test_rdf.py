@@ -142,6 +142,12 @@ def test_rdf_page_graph_has_provenance(store, result):
     assert stages == set(stage_names())
 
 
+def test_rdf_entities_graph_has_provenance(store):
+    g = f"{BASE}graph/entities"
+    assert _ask(store, f"""GRAPH <{g}> {{ <{g}> a prov:Entity ; prov:wasGeneratedBy ?run ; prov:wasAttributedTo ?kb .
+        ?run a kb:Resolution ; prov:wasAssociatedWith ?kb ; kb:stage ?stage FILTER(STRSTARTS(?stage, "kb.resolve.")) }}""")
+
+
 def test_rdf_every_page_fact_is_in_the_page_graph_and_no_blank_nodes(result):
     quads = list(rdf.page_quads(result, Minter(BASE), WHEN))
     assert {q.graph_name.value for q in quads} == {BASE + "graph/p1"}

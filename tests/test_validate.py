@@ -101,3 +101,10 @@ def test_validate_cli_exits_non_zero_on_a_broken_kb(broken_report):
 def test_validate_without_a_kb_says_how_to_make_one(tmp_path):
     result = run_kb("validate", "--data-dir", tmp_path / "none", check=False)
     assert result.returncode == 1 and "kb build" in result.stderr
+
+
+def test_validate_report_counts_each_node_once_with_the_usual_prefixes(broken_report):
+    """The damaged organization breaks three rules of one constraint (count, datatype, language)."""
+    _, text, _ = broken_report
+    line = next(line for line in text.splitlines() if "an organization has exactly one schema:name" in line)
+    assert line.strip().startswith("shape:Organization schema:name:") and line.endswith("(1 node)")

@@ -23,11 +23,12 @@ NAME = "kb.normalize.v2"
 _HAN = r"\u3400-\u9fff"
 _CJK = rf"{_HAN}\u3000-\u303f\uff00-\uffef“”‘’、，。：；！？（）《》·—…●"
 _SPACE = r"[ \t\u00a0\u3000]"
-_STRAY = re.compile(rf"(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}])")
+# each pattern opens with a lookahead for a space: the engine then skips to spaces quickly
+_STRAY = re.compile(rf"(?={_SPACE})(?:(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}]))")
 _EDGE = re.compile(rf"^{_SPACE}+|{_SPACE}+$|\r", re.M)
 _BOX_START = re.compile(rf"(?<=\n){_SPACE}+(?=\S)")
 # a space between a title and a caption printed on one line: `…统计公报 4月 8日，` (not `2017 年 4 月`)
-_DATE_BREAK = re.compile(rf"(?<=[{_HAN}》”])(?<!年){_SPACE}+"
+_DATE_BREAK = re.compile(rf"(?={_SPACE})(?<=[{_HAN}》”])(?<!年){_SPACE}+"
                          rf"(?=\d{{1,2}}{_SPACE}*月{_SPACE}*\d{{1,2}}{_SPACE}*日{_SPACE}*[，,])")
 # overprinting: a run of 3+ characters (3+ distinct, one of them Chinese) printed twice in a row,
 # or 3+ characters each doubled with a doubled quote among them (`““疫疫””`)
@@ -37,8 +38,9 @@ _QUOTES = set("“”‘’\"'《》（）")
 
 _FINAL = re.compile(r"[。！？…：；][”’」』]*$|(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
 _BODY_PUNCT = re.compile(r"[，。；！？、,;]")
-_PARAGRAPH_END = re.compile(r"[。！？!?…][”’」』\"')）]*$")
+_SENTENCE_ENDS, _CLOSERS = tuple("。！？!?…"), "”’」』\"')）"  # a paragraph ends in one, maybe closed
 _MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on
+_CONTENT = re.compile(r"[^\S\n]*(\S[^\n]*)")  # a line that is not blank, from its first character
 _NO_JOIN_START = re.compile(r"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|本报记者\S{2,4}$)")
 
 Edit = tuple[int, int, str]
@@ -144,8 +146,7 @@ Line = tuple[int, int]
 
 def _join_edits(text: str, offsets: list[int], source: str) -> list[Edit]:
     """One edit per gap between two lines: joined (""), paragraph ("\\n") or block ("\\n\\n")."""
-    content = [(m.start() + len(m.group()) - len(m.group().lstrip()), m.end())
-               for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    content = [m.span(1) for m in _CONTENT.finditer(text)]
     if not content:
         return [(0, len(text), "")]
     gaps = [_gap(text, offsets, source, prev[1], nxt[0]) for prev, nxt in zip(content, content[1:])]
@@ -174,7 +175,7 @@ def is_column_text(lines: Iterable[str]) -> bool:
     """Text cut into column lines, rather than one paragraph per line: most lines of running
     text end mid-sentence."""
     running = [line for line in lines if _BODY_PUNCT.search(line)]
-    ends = sum(1 for line in running if _PARAGRAPH_END.search(line))
+    ends = sum(1 for line in running if line.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS))
     return bool(running) and ends < 0.6 * len(running)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from functools import lru_cache
 
 from kb.config import Settings
 from kb.stages import lexicon, places
@@ -40,9 +39,15 @@ def _suffixed(text: Text, settings: Settings) -> list[Found]:
         surface = text.text[start:m.end()]
         if m.start() - start < _MIN_PREFIX or _not_org(text, surface, m.end()) or not text.proper(start, m.start()):
             continue
-        kind = table[next(s for s in sorted(table, key=len, reverse=True) if surface.endswith(s))]
+        kind = table[next(surface[-n:] for n in _suffix_lengths() if surface[-n:] in table)]
         found.append(Found("organization", expand(surface, settings), surface, start, m.end(), kind))
     return found
+
+
+@lru_cache(maxsize=1)
+def _suffix_lengths() -> tuple[int, ...]:
+    """The lengths of the suffixes, longest first: the longest suffix a name ends with names its kind."""
+    return tuple(sorted({len(s) for s in lexicon.suffix_table("orgs_suffixes.txt")}, reverse=True))
 
 
 def _after_complete(text: Text, start: int, suffix: int) -> int:

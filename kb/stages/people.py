@@ -181,7 +181,16 @@ def split_glued(run: str) -> list[str]:
 
 def learned(text: Text, names: set[str]) -> list[Found]:
     """Every occurrence on the page of the names found by the stronger rules."""
-    if not names:
-        return []
-    pattern = re.compile(lexicon.alternation(sorted(names)))
-    return [Found("person", m.group(), m.group(), m.start(), m.end()) for m in pattern.finditer(text.text)]
+    s = text.text
+    longest: dict[int, int] = {}  # start -> end of the longest name there
+    for name in names:
+        pos = s.find(name) if name else -1
+        while pos >= 0:
+            longest[pos] = max(longest.get(pos, 0), pos + len(name))
+            pos = s.find(name, pos + 1)
+    found, reach = [], 0
+    for start in sorted(longest):  # left to right, longest first, no overlaps: as one regex would
+        if start >= reach:
+            reach = longest[start]
+            found.append(Found("person", s[start:reach], s[start:reach], start, reach))
+    return found

@@ -6,7 +6,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter
 
 import rjieba
 
@@ -64,16 +65,35 @@ class Text:
         return rjieba.tag(self.text)
 
     @cached_property
+    def _lengths(self) -> list[int]:
+        return list(map(len, map(itemgetter(0), self.tokens)))
+
+    @cached_property
     def token_starts(self) -> list[int]:
-        words = [word for word, _ in self.tokens]
-        return list(accumulate(map(len, words), initial=0))[:-1]
+        return list(accumulate(self._lengths, initial=0))[:-1]
+
+    @cached_property
+    def _token_of(self) -> list[int]:
+        """Token index of every compact offset: token_at without a search."""
+        return list(chain.from_iterable(map(repeat, range(len(self._lengths)), self._lengths)))
+
+    @cached_property
+    def _ending_at(self) -> dict[int, int]:
+        """Compact offset -> index of the token ending there."""
+        return dict(zip(accumulate(self._lengths), range(len(self._lengths))))
 
     def tagged(self, tags: frozenset[str]) -> list[tuple[str, str, int]]:
         """(word, tag, start) of the tokens with one of these tags, in text order."""
-        return [(w, t, s) for (w, t), s in zip(self.tokens, self.token_starts) if t in tags]
+        cache = self.__dict__.setdefault("_tagged", {})
+        if tags not in cache:
+            chosen = compress(range(len(self.tokens)), map(tags.__contains__, map(itemgetter(1), self.tokens)))
+            cache[tags] = [(*self.tokens[i], self.token_starts[i]) for i in chosen]
+        return cache[tags]
 
     def token_at(self, pos: int) -> int:
         """Index of the token holding compact offset pos."""
+        if 0 <= pos < len(self.text):
+            return self._token_of[pos]
         return bisect_right(self.token_starts, pos) - 1
 
     def left_chars(self, pos: int, stop: frozenset[str], limit: int = 25, verbs: frozenset[str] | None = None) -> int:
@@ -81,8 +101,8 @@ class Text:
         or the end of a heading or sentence printed on the line before; opening quotes and
         brackets left without their closing one are dropped. Given verbs, any other word rjieba
         tags as a verb ends the name too (改造提升项目 keeps 改造, 察看项目 loses 察看)."""
-        s, k = self.text, pos
-        while k > 0 and pos - k < limit and k not in self.after_short:
+        s, k, after_short = self.text, pos, self.after_short
+        while k > 0 and pos - k < limit and k not in after_short:
             ch = s[k - 1]
             if not (ch.isalnum() or ch in _INSIDE) or self._stop_word_before(k, stop, verbs):
                 break
@@ -131,15 +151,13 @@ class Text:
     def _stop_word_before(self, k: int, stop: frozenset[str], verbs: frozenset[str] | None = None) -> bool:
         """A stop word or a function word (preposition, conjunction, adverb, pronoun, particle)
         as rjieba cuts the text, or a character that is never inside a name, ends at k."""
-        if self.text[k - 1] in _NEVER_INSIDE:
-            return True
-        i = self.token_at(k - 1)
-        word, tag = self.tokens[i]
         s = self.text
-        if s[k - 2:k] in stop or s[k - 3:k] in stop or s[k - 4:k] in stop:
+        if s[k - 1] in _NEVER_INSIDE or s[k - 2:k] in stop or s[k - 3:k] in stop or s[k - 4:k] in stop:
             return True  # several-character stop words end names however rjieba cuts them
-        if self.token_starts[i] + len(word) != k:
+        i = self._ending_at.get(k)
+        if i is None:
             return False
+        word, tag = self.tokens[i]
         if verbs is not None and tag == "v" and word not in verbs:
             return True
         after_number = i > 0 and self.tokens[i - 1][1] == "m"  # 十九届, 第一期

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -24,7 +25,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO, Iterator
 
-from kb.errors import KbError, QueryTimeout, StoreError
+from kb.errors import KbError, QueryError, QueryTimeout, StoreError
 
 HEADER = struct.Struct(">IB")
 FIRST_CHUNK = 64 * 1024  # buffered before the response starts, so small results get a real status
@@ -85,6 +86,18 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def crashed(self) -> bool:
+        """Whether the worker died of a stack overflow or a bad access (not killed from outside)."""
+        try:
+            code = self.proc.wait(1)
+        except subprocess.TimeoutExpired:
+            return False
+        return code in (-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGABRT)
+
+    def stop(self) -> None:
+        """Kill the process only: safe while another thread reads its pipe (it then meets the end)."""
+        self.proc.kill()
+
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait()
@@ -130,7 +143,10 @@ class Pool:
 
 class Run:
     """One query on one worker: `start()` waits for the head (or the error), then `chunks()`
-    yields the serialized result. Both are blocking: call them from a thread."""
+    yields the serialized result. Both are blocking: call them from a thread.
+
+    The time limit covers the whole run, streaming included, and a timer enforces it even when
+    nobody reads: a client that stops reading its result cannot hold a worker past the limit."""
 
     def __init__(self, pool: Pool, job: Job) -> None:
         self.pool, self.job = pool, job
@@ -138,9 +154,15 @@ class Run:
         self.worker: Worker | None = None
         self.first: bytes = b""
         self.rows, self.truncated = 0, False
+        self._lock = threading.Lock()
+        self._expired = False
+        self._timer: threading.Timer | None = None
 
     def start(self) -> Head:
         self.worker = self.pool.acquire(self.deadline)
+        self._timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
         try:
             self.worker.send(self.job)
         except OSError:
@@ -175,15 +197,35 @@ class Run:
         if self.worker is not None:
             self._end(kill=True)
 
+    def _expire(self) -> None:
+        """At the deadline: stop the worker and give its place in the pool to others now; whoever
+        reads the result meets the end of the worker's output and reports the time limit."""
+        with self._lock:
+            if self.worker is None or self._expired:
+                return
+            self._expired = True
+            self.worker.stop()
+        self.pool.release(None)
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(f"the query ran longer than the time limit of {self.pool.timeout:g} s "
+                            "and was stopped; narrow it down or add a LIMIT")
+
     def _next(self) -> tuple[bytes, bytes]:
         try:
             return self.worker.read(self.deadline)
         except TimeoutError:
             self._end(kill=True)
-            raise QueryTimeout(f"the query ran longer than the time limit of {self.pool.timeout:g} s "
-                               "and was stopped; narrow it down or add a LIMIT") from None
+            raise self._timeout() from None
         except (EOFError, OSError):
+            if self._expired:
+                self._end(kill=True)
+                raise self._timeout() from None
+            crashed = self.worker.crashed()
             self._end(kill=True)
+            if crashed:  # the same query would crash it again: the query is at fault, not the server
+                raise QueryError("the query crashed the query engine (its expressions or paths nest too "
+                                 "deep?); simplify it") from None
             raise StoreError("the query worker stopped unexpectedly (out of memory?); try again") from None
 
     def _unexpected(self, kind: bytes, payload: bytes) -> None:
@@ -194,12 +236,17 @@ class Run:
         raise StoreError(f"the query worker answered out of order ({kind!r})")
 
     def _end(self, kill: bool) -> None:
-        worker, self.worker = self.worker, None
+        with self._lock:
+            worker, self.worker = self.worker, None
+            released = self._expired  # by the timer, which stopped the worker too
         if worker is None:
             return
-        if kill:
+        if self._timer is not None:
+            self._timer.cancel()
+        if kill or released:
             worker.kill()
-        self.pool.release(None if kill else worker)
+        if not released:
+            self.pool.release(None if kill else worker)
 
 
 def error_to_json(exc: KbError) -> bytes:

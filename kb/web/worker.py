@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from kb import results
 from kb.errors import KbError, QueryError
-from kb.query import execute
+from kb.query import execute, on_big_stack
 from kb.store import open_store_read_only
 from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
 from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, write_frame
@@ -85,8 +85,11 @@ def _read_job(source: BinaryIO) -> Job | None:
 def main() -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints must not corrupt the frames
-    worker = Worker(out)
-    while (job := _read_job(sys.stdin.buffer)) is not None:
+    on_big_stack(_serve, Worker(out), sys.stdin.buffer)
+
+
+def _serve(worker: Worker, source: BinaryIO) -> None:
+    while (job := _read_job(source)) is not None:
         worker.run(job)
 
 
