@@ -177,6 +177,7 @@ def _finish(store: ox.Store, snapshot: Path, settings: Settings) -> None:
     rdf.publish_ontology(store, Minter(settings.base))
     void.add_description(store, settings)  # before the dumps, so that they carry it
     store.flush()
+    store.optimize()  # page-by-page loading leaves many small files; merged, lookups are 3-10x faster
     write_dumps(store, snapshot / "dumps")
     void.write_description(store, snapshot, settings)  # with the dumps' sizes and checksums
 

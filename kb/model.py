@@ -79,6 +79,7 @@ class Entity:
     subtype: str | None = None  # e.g. company, government, party, education...
     items: tuple[int, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()  # (key, value): investment, location, owner, date...
+    qualifier: str | None = None  # tells same-named entities apart (kb.identity): an organization, a date
 
 
 @dataclass(frozen=True)

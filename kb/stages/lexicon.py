@@ -77,9 +77,15 @@ def titles() -> tuple[str, ...]:
     return tuple(sorted(out, key=len, reverse=True))
 
 
+def first_chars(items: Iterable[str]) -> str:
+    """A lookahead for the characters the entries start with: a pattern opening with an optional
+    part scans far faster when it opens with this."""
+    return "(?=[" + "".join(sorted({re.escape(item[0]) for item in items if item})) + "])"
+
+
 @lru_cache(maxsize=1)
 def title_pattern() -> re.Pattern[str]:
-    return re.compile(rf"(?:原)?(?:{alternation(titles())})")
+    return re.compile(rf"{first_chars([*titles(), '原'])}(?:原)?(?:{alternation(titles())})")
 
 
 @lru_cache(maxsize=1)

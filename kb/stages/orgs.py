@@ -14,7 +14,7 @@ from kb.stages.text import Found, Text
 NAME = "kb.orgs.v1"
 # after a body's short form, characters that make it part of a title or of a longer name
 _BODY_CONTINUES = re.compile("[书副常秘办会委员主党组宣统政纪监工机大领部督扩]")
-_COUNT = re.compile(r"等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")
+_COUNT = re.compile(r"(?=[等两二三四五六七八九十\d])等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")
 _LISTED = re.compile(r"(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
 _LIST_REACH = 80  # characters before a count that a list of names may take
 _MIN_PREFIX = 2  # characters a name needs before its suffix
@@ -22,7 +22,8 @@ _MIN_PREFIX = 2  # characters a name needs before its suffix
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    return re.compile(f"(?:{lexicon.alternation(lexicon.suffix_table('orgs_suffixes.txt'))})+")
+    suffix = lexicon.alternation(lexicon.suffix_table("orgs_suffixes.txt"))
+    return re.compile(f"(?:{suffix})(?:{suffix})*")  # not (?:…)+: a pattern opening with a repeat scans slowly
 
 
 def find(text: Text, settings: Settings) -> list[Found]:

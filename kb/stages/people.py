@@ -111,17 +111,33 @@ def listed(text: Text, known: set[str]) -> list[Found]:
     """Lists joined by 、 with two or more members known as names or read by rjieba as people
     (王某、李某、张某): every member is a name."""
     found = []
-    for m in _LIST.finditer(text.text):
-        members = m.group().split("、")
-        if sum(_person_like(text, pos, member, known) for pos, member in _offsets(m.start(), members)) < 2:
+    for start, members in text.memo("people.lists", lambda: _lists(text.text)):
+        if sum(_person_like(text, pos, member, known) for pos, member in _offsets(start, members)) < 2:
             continue
-        pos = m.start()
+        pos = start
         for member in members:
             end = name_at(text, pos, known, default_long=True)
             if end is not None and end <= pos + len(member):
                 found.append(Found("person", text.text[pos:end], text.text[pos:end], pos, end))
             pos += len(member) + 1
     return found
+
+
+def _lists(s: str) -> list[tuple[int, list[str]]]:
+    """(start, members) of each _LIST match, as _LIST.finditer finds them, trying only the offsets
+    a list can start at: two to four characters before a 、 (scanning every offset is slow)."""
+    out: list[tuple[int, list[str]]] = []
+    reach = tried = 0
+    comma = s.find("、")
+    while comma >= 0:
+        for pos in range(max(reach, tried, comma - 4), comma - 1):
+            tried = pos + 1
+            if m := _LIST.match(s, pos):
+                out.append((pos, m.group().split("、")))
+                reach = m.end()
+                break
+        comma = s.find("、", max(comma + 1, reach))
+    return out
 
 
 def _offsets(start: int, members: list[str]) -> list[tuple[int, str]]:

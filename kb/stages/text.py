@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, compress
 from operator import itemgetter
+from typing import TypeVar
 
 import rjieba
 
 from kb.model import Item
 
+T = TypeVar("T")
 _RUN = re.compile(r"\S+")
 _LINE_ENDS = "。！？；…摄"  # a line ending so ends its text: the next line starts anew
 _BULLETS = "·●■◆▲•"  # a line starting so is a list entry
@@ -73,27 +76,27 @@ class Text:
         return list(accumulate(self._lengths, initial=0))[:-1]
 
     @cached_property
-    def _token_of(self) -> list[int]:
-        """Token index of every compact offset: token_at without a search."""
-        return list(chain.from_iterable(map(repeat, range(len(self._lengths)), self._lengths)))
-
-    @cached_property
     def _ending_at(self) -> dict[int, int]:
         """Compact offset -> index of the token ending there."""
         return dict(zip(accumulate(self._lengths), range(len(self._lengths))))
 
     def tagged(self, tags: frozenset[str]) -> list[tuple[str, str, int]]:
         """(word, tag, start) of the tokens with one of these tags, in text order."""
-        cache = self.__dict__.setdefault("_tagged", {})
-        if tags not in cache:
+        def pick() -> list[tuple[str, str, int]]:
             chosen = compress(range(len(self.tokens)), map(tags.__contains__, map(itemgetter(1), self.tokens)))
-            cache[tags] = [(*self.tokens[i], self.token_starts[i]) for i in chosen]
-        return cache[tags]
+            return [(*self.tokens[i], self.token_starts[i]) for i in chosen]
+
+        return self.memo(("tagged", tags), pick)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute(), once per page: for what several rules read (lists, tagged words)."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     def token_at(self, pos: int) -> int:
         """Index of the token holding compact offset pos."""
-        if 0 <= pos < len(self.text):
-            return self._token_of[pos]
         return bisect_right(self.token_starts, pos) - 1
 
     def left_chars(self, pos: int, stop: frozenset[str], limit: int = 25, verbs: frozenset[str] | None = None) -> int:

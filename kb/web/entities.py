@@ -96,7 +96,8 @@ def entity(path: str, request: Request) -> Response:
         return _not_found(request, iri, fmt)
     body, has_next = _render(request, store, iri, fmt, profile, page)
     links = _links(iri, fmt, page, has_next)
-    caching.bodies(request).put(key, body, links)
+    if kb_index.fresh(request):  # a page drawn while the index catches up is not kept
+        caching.bodies(request).put(key, body, links)
     return Response(body, media_type=media, headers={**headers, "Link": links})
 
 

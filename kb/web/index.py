@@ -209,20 +209,39 @@ def _posts(index: Index, rows) -> None:
 
 
 class PerVersion:
-    """The Index of the data being served, rebuilt when the data's version changes."""
+    """The Index of the data being served, rebuilt when the data's version changes.
+
+    A rebuild runs in the background while the previous index keeps answering, so a new
+    snapshot never stalls page requests; only the very first index is built in line."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._value: Index | None = None
+        self._building: str | None = None
 
     def get(self, backend) -> Index:
         version = backend.version()
         with self._lock:
-            if self._value is None or version != self._version:
-                self._value = build(backend.store())
-                self._version = version
+            if self._value is None:
+                self._value, self._version = build(backend.store()), version
+            elif version != self._version and self._building != version:
+                self._building = version
+                threading.Thread(target=self._rebuild, args=(backend, version), daemon=True).start()
             return self._value
+
+    def fresh(self, backend) -> bool:
+        """Whether the index describes the data being served now (not a previous snapshot)."""
+        return self._version == backend.version()
+
+    def _rebuild(self, backend, version: str) -> None:
+        try:
+            fresh = build(backend.store())
+        finally:
+            with self._lock:
+                self._building = None
+        with self._lock:
+            self._value, self._version = fresh, version
 
 
 def of(request) -> Index:
@@ -231,3 +250,9 @@ def of(request) -> Index:
     if not hasattr(state, "kb_index"):
         state.kb_index = PerVersion()
     return state.kb_index.get(state.backend)
+
+
+def fresh(request) -> bool:
+    """Whether pages rendered now may be cached: the index is that of the current data."""
+    state = request.app.state
+    return hasattr(state, "kb_index") and state.kb_index.fresh(state.backend)
