@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in SMALL.items():
             if getattr(args, key) == parser().get_default(key):
                 setattr(args, key, value)
+    for name in ("pages", "triples", "duration", "reference_duration", "connections", "tag_chars"):
+        if getattr(args, name) < 1:
+            parser().error(f"--{name.replace('_', '-')} must be at least 1, not {getattr(args, name)}")
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
     unknown = set(steps) - set(STEPS)
     if unknown:

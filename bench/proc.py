@@ -107,7 +107,9 @@ class Server:
 
     def __init__(self, command: list[str], port: int, probe: str = "sparql", wait: float = 180) -> None:
         self.port, self.url = port, f"http://127.0.0.1:{port}/"
-        self.log = open(ROOT / "bench" / "out" / f"server-{port}.log", "w")
+        logs = ROOT / "bench" / "out" / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        self.log = open(logs / f"server-{port}.log", "w")
         self.proc = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                      env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"})
         deadline = time.monotonic() + wait

@@ -17,11 +17,11 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import rdf, void
+from kb import identity, rdf, void
 from kb.config import Settings
 from kb.dump import write_dumps
 from kb.errors import KbError, PageError
-from kb.iris import Minter
+from kb.iris import Minter, reserved_page_id
 from kb.model import Entity, PageResult
 from kb.pipeline import extract
 from kb.stages.resolve import resolve
@@ -141,6 +141,9 @@ def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settin
             report.skipped.append(result)
             continue
         page = result.page
+        if reason := reserved_page_id(page.id):
+            report.skipped.append(PageError(page.path, reason))
+            continue
         if page.id in seen:
             report.skipped.append(PageError(page.path, f"same page id {page.id!r} as {seen[page.id]}: rename one"))
             continue
@@ -150,6 +153,7 @@ def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settin
             continue
         if page.id in known:
             store.clear_graph(mint.graph(page.id))
+        result = identity.qualify(result, settings)  # same-named entities told apart, from this page
         store.bulk_extend(rdf.page_quads(result, mint))
         _write_cache(snapshot, result)
         report.changed += 1

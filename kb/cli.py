@@ -48,9 +48,11 @@ def _report(report, settings: config.Settings, verb: str) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from kb.identity import qualify
     from kb.pipeline import extract
 
-    result = extract(args.page, _settings(args))
+    settings = _settings(args)
+    result = qualify(extract(args.page, settings), settings)  # as the build maps it: namesakes told apart
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -5,6 +5,7 @@ offsets, a title), never of build order or counters, so an entity keeps its IRI 
 rebuild, in any page order, and when pages are added. Nothing a user may link to is a blank node.
 
     {base}person/史根治  organization/…  project/…  place/…  event/…   resolved entities
+    {base}person/张平~北京邮电大学  event/市政府常务会议/2020-12-23   same names told apart (kb.identity)
     {base}page/<page>  article/<page>/<n>  post/<page>/<n>  mention/<page>/<start>-<end>
     {base}role/<title>  graph/<page>  graph/entities  extraction/<page>  resolution  software/kb/<version>
     {base}ontology (terms: ontology#Term)  dataset  graph/void  dumps/<file>  sparql
@@ -19,6 +20,9 @@ from kb.vocab import ONTOLOGY_PATH, Namespace, kb_namespace
 
 # characters RFC 3987 forbids in an IRI path segment, plus '/', '?' and '#'
 _UNSAFE = " \"<>\\^`{|}%/?#"
+QUALIFIER_SEPARATOR = "~"  # unreserved in IRIs (never encoded), not a character of Chinese names
+# page ids that would make a page's graph IRI clash with the KB's own graphs, or a path step
+RESERVED_PAGE_IDS = frozenset({"entities", "void", ".", ".."})
 KIND_PATHS = {
     "person": "person",
     "organization": "organization",
@@ -33,6 +37,13 @@ def segment(value: str) -> str:
     return "".join(quote(ch, safe="") if ch in _UNSAFE or ord(ch) < 0x20 else ch for ch in value)
 
 
+def reserved_page_id(page_id: str) -> str | None:
+    """Why a page id cannot be used (its IRIs would clash with the KB's own), or None."""
+    if page_id in RESERVED_PAGE_IDS:
+        return f"page id {page_id!r} is reserved: graph/{page_id} would clash with the KB's own IRIs; rename the file"
+    return None
+
+
 class Minter:
     def __init__(self, base: str) -> None:
         self.base = base
@@ -41,8 +52,13 @@ class Minter:
     def _iri(self, *parts: str) -> NamedNode:
         return NamedNode(self.base + "/".join(segment(p) for p in parts))
 
-    def entity(self, kind: str, name: str) -> NamedNode:
-        return self._iri(KIND_PATHS[kind], name)
+    def entity(self, kind: str, name: str, qualifier: str | None = None) -> NamedNode:
+        """kind/name; with a qualifier (kb.identity): event/<name>/<date>, else kind/<name>~<qualifier>."""
+        if qualifier is None:
+            return self._iri(KIND_PATHS[kind], name)
+        if kind == "event":
+            return self._iri(KIND_PATHS[kind], name, qualifier)
+        return self._iri(KIND_PATHS[kind], name + QUALIFIER_SEPARATOR + qualifier)
 
     def page(self, page_id: str) -> NamedNode:
         return self._iri("page", page_id)

@@ -12,24 +12,26 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
 import kb
+from kb import identity
 from kb.errors import ConfigError
 from kb.iris import Minter
 from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
 from kb.stages.resolve import NAME as RESOLVE_STAGE
-from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PROV, RDF, SCHEMA, SKOS, XSD
+from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
 
 Term = NamedNode | Literal
 Triple = tuple[NamedNode, NamedNode, Term]
+Namer = Callable[[str, str], NamedNode]  # (kind, name as printed on the page) -> the entity's IRI
 
 ENTITY_CLASSES = {
     "person": SCHEMA.Person,
@@ -86,15 +88,22 @@ def page_quads(result: PageResult, mint: Minter, extracted_at: datetime | None =
     """All quads of one page, in the page's named graph."""
     graph = mint.graph(result.page.id)
     when = extracted_at or source_time(result.page.path)
+    name = page_namer(result, mint)
     parts = (
         _provenance(result, mint, when),
-        *(_item(item, result, mint) for item in result.items),
-        _posts(result, mint),
-        _mentions(result, mint),
+        *(_item(item, result, mint, name) for item in result.items),
+        _posts(result, mint, name),
+        _mentions(result, mint, name),
     )
     for triples in parts:
         for s, p, o in triples:
             yield Quad(s, p, o, graph)
+
+
+def page_namer(result: PageResult, mint: Minter) -> Namer:
+    """IRIs for the names on one page: qualified as its entities are (kb.identity), else plain."""
+    qualifiers = {(e.kind, e.name): e.qualifier for e in result.entities}
+    return lambda kind, name: mint.entity(kind, name, qualifiers.get((kind, name)))
 
 
 def _provenance(result: PageResult, mint: Minter, when: datetime) -> Iterator[Triple]:
@@ -123,7 +132,7 @@ def _provenance(result: PageResult, mint: Minter, when: datetime) -> Iterator[Tr
         yield activity, mint.kb.stage, Literal(name)
 
 
-def _item(item: Item, result: PageResult, mint: Minter) -> Iterator[Triple]:
+def _item(item: Item, result: PageResult, mint: Minter, name: Namer) -> Iterator[Triple]:
     iri = mint.item(result.page.id, item.index)
     yield iri, RDF.type, SCHEMA.Photograph if item.kind == "photo" else SCHEMA.NewsArticle
     yield iri, RDF.type, getattr(mint.kb, ITEM_CLASSES.get(item.kind, "OtherItem"))
@@ -139,12 +148,12 @@ def _item(item: Item, result: PageResult, mint: Minter) -> Iterator[Triple]:
     if item.date:
         yield iri, DCTERMS.date, date_literal(item.date)
     yield iri, SCHEMA.text, zh(item.text)
-    for name in (*item.reporters, *item.correspondents):
-        yield iri, SCHEMA.author, mint.entity("person", name)
-    for name in item.photographers:
-        yield iri, SCHEMA.creator, mint.entity("person", name)
-    for kind, name in sorted({(m.kind, m.name) for m in result.mentions if m.item == item.index}):
-        yield iri, SCHEMA.mentions, mint.entity(kind, name)
+    for person in (*item.reporters, *item.correspondents):
+        yield iri, SCHEMA.author, name("person", person)
+    for person in item.photographers:
+        yield iri, SCHEMA.creator, name("person", person)
+    for kind, named in sorted({(m.kind, m.name) for m in result.mentions if m.item == item.index}):
+        yield iri, SCHEMA.mentions, name(kind, named)
 
 
 def ordered_posts(posts: tuple[Post, ...]) -> list[Post]:
@@ -152,13 +161,13 @@ def ordered_posts(posts: tuple[Post, ...]) -> list[Post]:
     return sorted(set(posts), key=lambda p: (p.start, p.end, p.person, p.title, p.organization or "", p.item))
 
 
-def _posts(result: PageResult, mint: Minter) -> Iterator[Triple]:
+def _posts(result: PageResult, mint: Minter, name: Namer) -> Iterator[Triple]:
     page = result.page
     for i, post in enumerate(ordered_posts(result.posts)):
         iri = mint.post(page.id, i)
         yield iri, RDF.type, ORG.Membership
         yield iri, RDF.type, mint.kb.Post
-        yield iri, ORG.member, mint.entity("person", post.person)
+        yield iri, ORG.member, name("person", post.person)
         yield iri, ORG.role, mint.role(post.title)
         if post.organization:
             yield iri, ORG.organization, mint.entity("organization", post.organization)
@@ -168,14 +177,14 @@ def _posts(result: PageResult, mint: Minter) -> Iterator[Triple]:
         yield from _annotation(result, mint, iri, post.item, post.start, post.end)
 
 
-def _mentions(result: PageResult, mint: Minter) -> Iterator[Triple]:
+def _mentions(result: PageResult, mint: Minter, name: Namer) -> Iterator[Triple]:
     """One annotation per mention with a span; bylines found without one are schema:author only."""
     seen = set()
     for m in sorted(result.mentions, key=_mention_key):
         key = (m.kind, m.name, m.start, m.end)
         if m.end > m.start and key not in seen:
             seen.add(key)
-            yield from _annotation(result, mint, mint.entity(m.kind, m.name), m.item, m.start, m.end)
+            yield from _annotation(result, mint, name(m.kind, m.name), m.item, m.start, m.end)
 
 
 def _mention_key(m: Mention) -> tuple:
@@ -213,6 +222,8 @@ def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter) ->
     for entity in entities:
         for s, p, o in _entity(entity, mint):
             yield Quad(s, p, o, graph)
+    for s, p, o in _namesakes(entities, mint):
+        yield Quad(s, p, o, graph)
     for title in sorted(roles):
         iri = mint.role(title)
         yield Quad(iri, RDF.type, ORG.Role, graph)
@@ -228,15 +239,29 @@ def _resolution(mint: Minter) -> Iterator[Triple]:
     yield run, RDF.type, mint.kb.Resolution
     yield run, RDF.type, PROV.Activity
     yield run, PROV.wasAssociatedWith, agent
+    yield run, mint.kb.stage, Literal(identity.NAME)
     yield run, mint.kb.stage, Literal(RESOLVE_STAGE)
 
 
+def _namesakes(entities: tuple[Entity, ...], mint: Minter) -> Iterator[Triple]:
+    """A qualified entity (kb.identity) and the plain one of the same kind and name point to each
+    other with rdfs:seeAlso: a hint for readers, never owl:sameAs, as the text set them apart."""
+    plain = {(e.kind, e.name) for e in entities if e.qualifier is None}
+    for e in entities:
+        if e.qualifier is not None and (e.kind, e.name) in plain:
+            qualified, named = mint.entity(e.kind, e.name, e.qualifier), mint.entity(e.kind, e.name)
+            yield qualified, RDFS.seeAlso, named
+            yield named, RDFS.seeAlso, qualified
+
+
 def _entity(entity: Entity, mint: Minter) -> Iterator[Triple]:
-    iri = mint.entity(entity.kind, entity.name)
+    iri = mint.entity(entity.kind, entity.name, entity.qualifier)
     yield iri, RDF.type, ENTITY_CLASSES[entity.kind]
     for cls in SUBTYPES.get(entity.subtype or "", ()):
         yield iri, RDF.type, getattr(mint.kb, cls) if isinstance(cls, str) else cls
     yield iri, SCHEMA.name, zh(entity.name)
+    if entity.qualifier:  # what tells it apart from its namesakes, for readers of its page
+        yield iri, SCHEMA.disambiguatingDescription, zh(entity.qualifier)
     for alt in entity.alt_names:
         yield iri, SCHEMA.alternateName, zh(alt)
     for key, value in sorted(set(entity.facts)):
@@ -247,7 +272,7 @@ def _entity(entity: Entity, mint: Minter) -> Iterator[Triple]:
 
 def fact_triple(entity: Entity, key: str, value: str, mint: Minter) -> Triple | None:
     """One stated fact about an entity; None for a key the ontology has no term for yet."""
-    iri = mint.entity(entity.kind, entity.name)
+    iri = mint.entity(entity.kind, entity.name, entity.qualifier)
     match key:
         case "investment":  # in yuan, a number string
             return iri, mint.kb.investment, Literal(value, datatype=XSD.decimal)

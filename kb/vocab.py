@@ -51,7 +51,7 @@ SCHEMA = Namespace(
     "ResearchOrganization NewsMediaOrganization AdministrativeArea "
     "headline alternativeHeadline dateline text author creator contributor mentions name alternateName "
     "startDate datePublished isPartOf position containedInPlace location funder sponsor "
-    "description identifier url softwareVersion",
+    "description identifier url softwareVersion disambiguatingDescription",
 )
 ORG = Namespace(PREFIXES["org"], "Membership Role member role organization memberDuring")
 PROV = Namespace(

@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -299,4 +300,29 @@ def test_hostile_huge_headers_are_refused(hostile: Server) -> None:
         assert status is None or 400 <= status < 500
     status, _ = raw(hostile.port, get(b"/", *[b"X-%d: %d" % (i, i) for i in range(20_000)]))
     assert status is None or 400 <= status < 500
+    assert count_triples(hostile.url) > 0
+
+
+def test_hostile_a_flood_of_slow_queries_does_not_starve_the_pages(hostile: Server) -> None:
+    """Queries waiting for a worker wait on threads of their own: pages are served meanwhile."""
+    people = httpx.get(hostile.url + "sparql", params={"query": "SELECT ?s { ?s a schema:Person } LIMIT 1"},
+                       headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    page = hostile.url + urlsplit(people[0]["s"]["value"]).path[1:]  # its IRIs name the shared server
+    assert httpx.get(page, headers={"Accept": "application/ld+json"}).status_code == 200  # rendered, cached
+    finished: list[float] = []
+
+    def slow() -> None:  # over a bare socket: sixty HTTP clients would take long to set up
+        raw(hostile.port, get(b"/sparql?query=" + quote(CARTESIAN).encode()))
+        finished.append(time.monotonic())
+
+    flood = [threading.Thread(target=slow) for _ in range(60)]  # more than the default 40 threads
+    for thread in flood:
+        thread.start()
+    time.sleep(TIMEOUT / 4)
+    response = httpx.get(page, headers={"Accept": "application/ld+json"}, timeout=60)
+    served = time.monotonic()
+    for thread in flood:
+        thread.join(60)
+    assert response.status_code == 200 and len(finished) == 60
+    assert served < min(finished)  # before any of the flood was answered
     assert count_triples(hostile.url) > 0

@@ -8,7 +8,7 @@ import pytest
 
 from kb.build import build
 from kb.config import resolve
-from kb.iris import Minter, segment, to_uri
+from kb.iris import Minter, reserved_page_id, segment, to_uri
 
 from conftest import SEEDS
 
@@ -28,6 +28,25 @@ def test_iris_entity_iri_is_readable_and_safe(kind, name, path):
     iri = Minter(BASE).entity(kind, name)
     assert iri.value == BASE + path
     assert ox.NamedNode(iri.value) == iri  # a valid IRI
+
+
+@pytest.mark.parametrize("kind, name, qualifier, path", [
+    ("person", "张平", "北京邮电大学", "person/张平~北京邮电大学"),           # told apart by an organization
+    ("person", "张平", "睿众（上海）/公司", "person/张平~睿众（上海）%2F公司"),
+    ("event", "市政府常务会议", "2020-12-23", "event/市政府常务会议/2020-12-23"),  # a meeting of one date
+    ("event", "市政府常务会议/2020-12-23", None, "event/市政府常务会议%2F2020-12-23"),  # never the same
+])
+def test_iris_qualified_entity_iri(kind, name, qualifier, path):
+    iri = Minter(BASE).entity(kind, name, qualifier)
+    assert iri.value == BASE + path
+    assert to_uri(iri.value) == to_uri(BASE) + to_uri(path)  # '~' needs no encoding in a URI either
+
+
+@pytest.mark.parametrize("page_id, reserved", [
+    ("entities", True), ("void", True), ("..", True), ("000_a3ac", False), ("entities2", False),
+])
+def test_iris_reserved_page_ids(page_id, reserved):
+    assert (reserved_page_id(page_id) is not None) is reserved
 
 
 @pytest.mark.parametrize("make, path", [
@@ -85,6 +104,7 @@ def test_iris_same_in_any_page_order_and_kept_when_pages_are_added(tmp_path):
     backward = _build(pages[::-1], tmp_path / "b")
     fewer = _build(pages[:-1], tmp_path / "c")
     assert forward == backward
+    assert any("~" in iri for iri in forward)  # qualified IRIs are part of what must stay stable
     minted = {iri for iri in fewer if iri.startswith(BASE)}
     assert minted and minted <= forward  # nothing renamed when a page is added
     assert not any(iri.startswith("http://127.0.0.1:8000/") for iri in forward)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from entities_helpers import names, run
+from kb.stages import people
 
 PEOPLE = [
     # (text, expected people)
@@ -45,3 +46,19 @@ def test_people_names_broken_by_column_breaks_keep_source_offsets():
 def test_people_byline_names_are_entities():
     _, found, _, _ = run("12月1日，全市召开会议。", reporters=("郑小平",))
     assert ("person", "郑小平") in {(e.kind, e.name) for e in found}
+
+
+def test_people_learned_names_read_longest_first():
+    text = "副市长王建国、王建出席。\n会上，王建国强调，王建表示。"
+    mentions, _, _, page = run(text)
+    spans = [page.text[m.start:m.end] for m in sorted(mentions, key=lambda m: m.start) if m.kind == "person"]
+    assert spans == ["王建国", "王建", "王建国", "王建"]
+
+
+@pytest.mark.parametrize("text", [
+    "王建国、李红梅、张强出席", "、、王建、李红", "市长王建、李红、、张强", "王建国李红梅、张强、刘洋", "甲、乙丙、丁戊",
+    "王建国、李", "王建、李红梅张志强刘洋、赵明", "，王建、李红，张强、刘洋。",
+])
+def test_people_lists_scan_only_before_commas_finds_what_the_pattern_finds(text):
+    # the scan tries only offsets 2-4 characters before a 、; the pattern tries every offset
+    assert people._lists(text) == [(m.start(), m.group().split("、")) for m in people._LIST.finditer(text)]

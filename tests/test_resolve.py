@@ -1,4 +1,4 @@
-"""Resolution across pages: one entity per (kind, full name), whatever the page order."""
+"""Resolution across pages: one entity per (kind, full name, qualifier), whatever the page order."""
 from __future__ import annotations
 
 import itertools
@@ -40,3 +40,14 @@ def test_resolve_short_forms_on_two_pages_meet_in_one_entity():
     second = run("许昌市司法局召开会议。", settings)[1]
     orgs = [e for e in resolve([first, second]) if e.kind == "organization"]
     assert [(e.name, e.alt_names) for e in orgs] == [("许昌市司法局", ("市司法局",))]
+
+
+def test_resolve_qualified_namesakes_stay_apart():
+    pages = [(Entity("person", "张平", qualifier="北京邮电大学"), Entity("event", "市政府常务会议", qualifier="2021-04-08")),
+             (Entity("person", "张平"), Entity("event", "市政府常务会议", qualifier="2021-05-06")),
+             (Entity("person", "张平", ("张教授",), qualifier="北京邮电大学"),)]
+    merged = {(e.kind, e.name, e.qualifier): e for e in resolve(pages)}
+    assert set(merged) == {("person", "张平", "北京邮电大学"), ("person", "张平", None),
+                           ("event", "市政府常务会议", "2021-04-08"), ("event", "市政府常务会议", "2021-05-06")}
+    assert merged[("person", "张平", "北京邮电大学")].alt_names == ("张教授",)
+    assert len({resolve(order) for order in itertools.permutations(pages)}) == 1

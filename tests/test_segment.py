@@ -139,6 +139,8 @@ def test_segment_items_keep_the_model_invariants(source):
     ("王利辉高伟山", ["王利辉", "高伟山"]),
     ("乔利峰乔利峰", ["乔利峰"]),
     ("欧阳明远、张辉", ["欧阳明远", "张辉"]),
+    ("李平安高明华", ["李平安", "高明华"]),  # also 李平|安高|明华 by surnames: names of three win
+    ("端木清张辉", ["端木清", "张辉"]),  # compound surnames come from the one surname list
 ])
 def test_segment_byline_names_split(printed, names):
     assert bylines.split_names(printed) == names

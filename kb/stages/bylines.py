@@ -7,10 +7,9 @@ character (`王 利 辉 高 伟 山 李 新 付 家 宝`), they are split where 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from kb.model import Page
-from kb.stages.paragraphs import words
+from kb.stages import lexicon
 
 # a role word and the names after it, up to the next role word
 ROLE = re.compile(r"(本报记者|特约记者|实习记者|记者|本报通讯员|通讯员|实习生|摄影)")
@@ -18,11 +17,9 @@ _SEPARATORS = re.compile(r"[\s、，,·]+")
 _HAN_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
 
 
-@lru_cache(maxsize=1)
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
-    """(single-character surnames, two-character surnames) from the rule file."""
-    found = words("surnames")
-    return frozenset(w for w in found if len(w) == 1), frozenset(w for w in found if len(w) == 2)
+    """(single-character surnames, two-character surnames): the people rules' list."""
+    return lexicon.surnames()
 
 
 def roles(page: Page, start: int, end: int) -> dict[str, tuple[str, ...]]:
@@ -78,5 +75,5 @@ def _name_score(name: str) -> int:
     if name[:2] in double and len(name) in (3, 4):
         return 3
     if name[0] in single and len(name) in (2, 3):
-        return 3 if len(name) == 3 else 2
+        return 4 if len(name) == 3 else 2  # 王霞桂张帅俊: two names of three, not three of two
     return -5

@@ -56,8 +56,10 @@ def _after_people(named: list[Found], found_people: list[Found], text: Text) -> 
     """A name read from a headline that opens with a person (丁同民为全市…培训班) starts after
     the person and the word that follows."""
     out = []
+    ends = sorted(p.end for p in found_people)
     for f in named:
-        cut = max((p.end for p in found_people if f.start < p.end < f.end - 2), default=None)
+        k = bisect_left(ends, f.end - 2) - 1  # the last person ending before f.end - 2
+        cut = ends[k] if k >= 0 and ends[k] > f.start else None
         if cut is not None and f.surface == text.text[f.start:f.end]:
             while cut < f.end and text.text[cut] in _LINKS:
                 cut += 1
@@ -112,7 +114,9 @@ def _entities(mentions: tuple[Mention, ...], found: list[Found], page_posts: tup
 
     def add(kind: str, name: str, surface: str | None = None, item: int | None = None,
             subtype: str | None = None, facts: tuple[tuple[str, str], ...] = ()) -> dict:
-        e = table.setdefault((kind, name), {"alts": set(), "items": set(), "subtype": None, "facts": {}})
+        e = table.get((kind, name))
+        if e is None:  # (not setdefault: that would build the empty record on every call)
+            e = table[kind, name] = {"alts": set(), "items": set(), "subtype": None, "facts": {}}
         if surface and surface != name:
             e["alts"].add(surface)
         if item is not None:

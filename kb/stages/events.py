@@ -45,9 +45,14 @@ def _not_after() -> re.Pattern[str]:
     return re.compile(lexicon.alternation(lexicon.words("events_not_after.txt")))
 
 
+@lru_cache(maxsize=1)
+def _openers() -> tuple[str, ...]:
+    return tuple(lexicon.wordset("events_openers.txt"))
+
+
 def _specific(text: Text, start: int, end: int) -> bool:
     """A name that says which meeting: a proper name, an ordinal, or the body or scope holding it."""
     prefix = text.text[start:end]
-    if _ORDINAL.search(prefix) or prefix.startswith(tuple(lexicon.wordset("events_openers.txt"))):
+    if _ORDINAL.search(prefix) or prefix.startswith(_openers()):
         return True
     return end - start >= _LONG or text.proper(start, end, letters=True)

@@ -36,7 +36,10 @@ _RUN_TWICE = re.compile(r"(\S{3,40}?)\1")
 _CHARS_TWICE = re.compile(r"(?:(\S)\1){3,}")
 _QUOTES = set("“”‘’\"'《》（）")
 
-_FINAL = re.compile(r"[。！？…：；][”’」』]*$|(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
+# a line ending so ends its text: a sentence mark (maybe quoted), a photo credit, a continuation note
+_FINAL_MARKS, _FINAL_QUOTES = tuple("。！？…：；"), "”’」』"
+_FINAL_NOTE = re.compile(r"(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
+_FINAL_NOTE_MAX = 12  # the longest _FINAL_NOTE: only a line's last characters are searched
 _BODY_PUNCT = re.compile(r"[，。；！？、,;]")
 _SENTENCE_ENDS, _CLOSERS = tuple("。！？!?…"), "”’」』\"')）"  # a paragraph ends in one, maybe closed
 _MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on
@@ -210,7 +213,9 @@ def _separator(text: str, prev: Line, nxt: Line, gap: str, widths: dict[int, tup
 def _continues(a: str, b: str, width: float) -> bool:
     """Does column line `a` run on into `b`: a full-width line not ending a sentence."""
     wide = len(a) >= 0.75 * width or _MID_SENTENCE.search(a) is not None
-    return wide and _FINAL.search(a) is None and _NO_JOIN_START.match(b) is None
+    if not wide or a.rstrip(_FINAL_QUOTES).endswith(_FINAL_MARKS):
+        return False
+    return _FINAL_NOTE.search(a, len(a) - _FINAL_NOTE_MAX) is None and _NO_JOIN_START.match(b) is None
 
 
 # pass 3: repeated paragraphs -----------------------------------------------------------------

@@ -68,8 +68,7 @@ def _not_org(text: Text, surface: str, end: int) -> bool:
     longer word (局面)."""
     if surface in lexicon.wordset("orgs_generic.txt") or _not_endings().search(surface):
         return True
-    i = text.token_at(end - 1)
-    return text.token_starts[i] + len(text.tokens[i][0]) > end
+    return end not in text.ending_at
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from kb.stages.text import Found, Text
 
 NAME = "kb.people.v1"
 _CJK = re.compile(f"[{CJK}]")
+_CJK_ONLY = re.compile(f"[{CJK}]+")
 # single characters that, printed right after a two-character name, are not part of it
 _ENDERS = frozenset("说在和与等的是对向将把就也都还又从同为到作称讲赴了谈")
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -78,7 +79,7 @@ def _common_word(text: Text, pos: int, end: int, known: set[str] | frozenset[str
 
 
 def _is_cjk(s: str) -> bool:
-    return bool(s) and all(_CJK.match(ch) for ch in s)
+    return _CJK_ONLY.fullmatch(s) is not None
 
 
 def name_list(text: Text, pos: int, known: set[str] | frozenset[str], default_long: bool = False) -> list[tuple[int, int]]:

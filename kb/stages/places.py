@@ -98,8 +98,7 @@ def _canonical(name: str, level: str, settings: Settings) -> tuple[str, str, str
 
 def _inside_word(text: Text, start: int, end: int) -> bool:
     """A suffix that runs on into a longer word (路线, 村民, 市场) is none."""
-    i = text.token_at(end - 1)
-    return text.token_starts[i] + len(text.tokens[i][0]) > end
+    return end not in text.ending_at
 
 
 def _chain_start(text: Text, start: int, suffix: int) -> int:

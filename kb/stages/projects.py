@@ -3,6 +3,7 @@ in the same sentence: investment in yuan, signing."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 from functools import lru_cache
 
@@ -12,7 +13,7 @@ from kb.stages.text import PROPER_TAGS, Found, Text
 NAME = "kb.projects.v1"
 _MONEY = re.compile(r"(?:总投资|投资|投资额|总额)(?:约|达|超|近)?(\d+(?:\.\d+)?)(亿|万)?元")
 _UNITS = {"亿": Decimal(100_000_000), "万": Decimal(10_000), None: Decimal(1)}
-_SENTENCE_ENDS = "。！？；"
+_SENTENCE_END = re.compile("[。！？；]")
 _CAPACITY = re.compile(r"年(?:产|产能|处理|吞吐)(?:能力)?(?:约|达)?\d+(?:\.\d+)?(?:万|亿)?(?:吨|件|台|套|辆|片|双|只|平方米|立方米|千瓦|兆瓦|GW|MW|吉瓦)")
 _LOCATED = re.compile("位于|落户|选址|坐落于|建在|地址")
 _OWNS = re.compile("(?:投资|投建|建设|实施|承建|开发)")
@@ -47,23 +48,23 @@ def find(text: Text, places: list[Found] = (), orgs: list[Found] = ()) -> list[F
             if _generic(text, start, m.start(), end):
                 continue
         name = text.text[start:end]
-        facts = _facts(text.text, start, end) + _where_and_whose(text.text, start, end, places, orgs)
+        bounds = _sentence_bounds(text, start, end)
+        facts = _facts(text.text, start, end, bounds) + _where_and_whose(text.text, start, end, bounds, places, orgs)
         out.append(Found("project", name, name, start, end, None, facts))
     return out
 
 
 def _generic(text: Text, start: int, suffix_start: int, end: int) -> bool:
     """Names that say not which project (重大项目, 产业项目), or suffixes inside a word (工程院)."""
-    i = text.token_at(end - 1)
-    if text.token_starts[i] + len(text.tokens[i][0]) > end or suffix_start - start < 2:
+    if end not in text.ending_at or suffix_start - start < 2:
         return True
     generic = lexicon.wordset("projects_generic.txt")
     letters = suffix_start - start >= _LONG  # 5G counts in a long name, not in 5G产业项目
     return not text.proper(start, suffix_start, _PROPER, letters=letters, generic=generic)
 
 
-def _facts(text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
-    sentence = _sentence_around(text, start, end)
+def _facts(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[tuple[str, str], ...]:
+    sentence = text[bounds[0]:bounds[1]]
     facts = []
     if (m := _MONEY.search(sentence)) is not None:
         yuan = Decimal(m.group(1)) * _UNITS[m.group(2)]
@@ -75,10 +76,11 @@ def _facts(text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
     return tuple(facts)
 
 
-def _where_and_whose(text: str, start: int, end: int, places: list[Found], orgs: list[Found]) -> tuple[tuple[str, str], ...]:
+def _where_and_whose(text: str, start: int, end: int, bounds: tuple[int, int], places: list[Found],
+                     orgs: list[Found]) -> tuple[tuple[str, str], ...]:
     """location: a place printed after 位于/落户/选址 in the sentence; owner: an organization
     printed before 投资/建设/实施 (…有限公司投资建设的…项目)."""
-    left, right = _sentence_bounds(text, start, end)
+    left, right = bounds
     facts = []
     for p in places:
         if left <= p.start < right and _LOCATED.search(text, max(left, p.start - 3), p.start):
@@ -91,12 +93,8 @@ def _where_and_whose(text: str, start: int, end: int, places: list[Found], orgs:
     return tuple(facts)
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(ch, 0, start) for ch in _SENTENCE_ENDS) + 1
-    rights = [i for i in (text.find(ch, end) for ch in _SENTENCE_ENDS) if i >= 0]
-    return left, min(rights) + 1 if rights else len(text)
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left, right = _sentence_bounds(text, start, end)
-    return text[left:right]
+def _sentence_bounds(text: Text, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding [start, end): from after the last sentence end before it to its own end."""
+    ends = text.memo("projects.sentence_ends", lambda: [m.start() for m in _SENTENCE_END.finditer(text.text)])
+    k, j = bisect_left(ends, start), bisect_left(ends, end)
+    return ends[k - 1] + 1 if k else 0, ends[j] + 1 if j < len(ends) else len(text.text)

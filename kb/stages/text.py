@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 from typing import TypeVar
@@ -68,17 +68,17 @@ class Text:
         return rjieba.tag(self.text)
 
     @cached_property
-    def _lengths(self) -> list[int]:
-        return list(map(len, map(itemgetter(0), self.tokens)))
+    def _token_ends(self) -> list[int]:
+        return list(accumulate(map(len, map(itemgetter(0), self.tokens))))
 
     @cached_property
     def token_starts(self) -> list[int]:
-        return list(accumulate(self._lengths, initial=0))[:-1]
+        return [0, *self._token_ends[:-1]]
 
     @cached_property
-    def _ending_at(self) -> dict[int, int]:
-        """Compact offset -> index of the token ending there."""
-        return dict(zip(accumulate(self._lengths), range(len(self._lengths))))
+    def ending_at(self) -> dict[int, int]:
+        """Compact offset -> index of the token ending there (no entry: inside a token)."""
+        return dict(zip(self._token_ends, range(len(self.tokens))))
 
     def tagged(self, tags: frozenset[str]) -> list[tuple[str, str, int]]:
         """(word, tag, start) of the tokens with one of these tags, in text order."""
@@ -104,10 +104,14 @@ class Text:
         or the end of a heading or sentence printed on the line before; opening quotes and
         brackets left without their closing one are dropped. Given verbs, any other word rjieba
         tags as a verb ends the name too (改造提升项目 keeps 改造, 察看项目 loses 察看)."""
-        s, k, after_short = self.text, pos, self.after_short
+        s, k, after_short, ending_at, lasts = self.text, pos, self.after_short, self.ending_at, _last_chars(stop)
         while k > 0 and pos - k < limit and k not in after_short:
             ch = s[k - 1]
-            if not (ch.isalnum() or ch in _INSIDE) or self._stop_word_before(k, stop, verbs):
+            if not (ch.isalnum() or ch in _INSIDE) or ch in _NEVER_INSIDE:
+                break
+            if ch in lasts and (s[k - 2:k] in stop or s[k - 3:k] in stop or s[k - 4:k] in stop):
+                break  # several-character stop words end names however rjieba cuts them
+            if (i := ending_at.get(k)) is not None and self._function_word(i, stop, verbs):
                 break
             if ch in _OPENING and _CLOSING[_OPENING.index(ch)] not in s[k:pos]:
                 break
@@ -151,20 +155,20 @@ class Text:
             i += 1
         return False
 
-    def _stop_word_before(self, k: int, stop: frozenset[str], verbs: frozenset[str] | None = None) -> bool:
-        """A stop word or a function word (preposition, conjunction, adverb, pronoun, particle)
-        as rjieba cuts the text, or a character that is never inside a name, ends at k."""
-        s = self.text
-        if s[k - 1] in _NEVER_INSIDE or s[k - 2:k] in stop or s[k - 3:k] in stop or s[k - 4:k] in stop:
-            return True  # several-character stop words end names however rjieba cuts them
-        i = self._ending_at.get(k)
-        if i is None:
-            return False
+    def _function_word(self, i: int, stop: frozenset[str], verbs: frozenset[str] | None) -> bool:
+        """Token i is a stop word or a function word (preposition, conjunction, adverb, pronoun,
+        particle), or, given verbs, a verb not among them: no name runs across its end."""
         word, tag = self.tokens[i]
         if verbs is not None and tag == "v" and word not in verbs:
             return True
         after_number = i > 0 and self.tokens[i - 1][1] == "m"  # 十九届, 第一期
         return word in stop or (tag in _FUNCTION_TAGS and not after_number) or _COUNT.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=32)
+def _last_chars(stop: frozenset[str]) -> frozenset[str]:
+    """The characters the stop words of two to four characters end with."""
+    return frozenset(word[-1] for word in stop if 2 <= len(word) <= 4)
 
 
 class ItemIndex:

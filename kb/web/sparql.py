@@ -34,6 +34,7 @@ QUERIES = ROOT / "queries"
 YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 EDITOR_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 WORKERS = 4  # queries running at once; more wait for a free worker (within their time limit)
+WAITING = 64  # queries waiting for a worker, each on a thread; more wait for a thread, on none
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Expose-Headers": "Content-Type, Vary, X-KB-Row-Limit"}
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
@@ -146,19 +147,20 @@ async def _query(request: Request, query: str, params: dict[str, list[str]]) -> 
               default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
               max_rows=settings.max_rows)
     run = Run(_pool(request), job)
-    head = await anyio.to_thread.run_sync(run.start)
+    starting, reading = _threads(request)
+    head = await anyio.to_thread.run_sync(run.start, limiter=starting)
     headers = {"Vary": "Accept"}
     if head.kind != "boolean":
         headers["X-KB-Row-Limit"] = str(settings.max_rows)
-    return StreamingResponse(_stream(run), media_type=head.media, headers=headers)
+    return StreamingResponse(_stream(run, reading), media_type=head.media, headers=headers)
 
 
-async def _stream(run: Run) -> AsyncIterator[bytes]:
+async def _stream(run: Run, reading: anyio.CapacityLimiter) -> AsyncIterator[bytes]:
     """The result as it comes from the worker; stops the worker if the client goes away.
     An error mid-stream (the time limit) aborts the response, so it cannot pass for complete."""
     chunks = run.chunks()
     try:
-        while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+        while (chunk := await anyio.to_thread.run_sync(next, chunks, None, limiter=reading)) is not None:
             yield chunk
     except KbError as exc:
         log.warning("result stream aborted: %s", exc)
@@ -167,6 +169,15 @@ async def _stream(run: Run) -> AsyncIterator[bytes]:
         run.abort()
     if run.truncated:
         log.info("result cut at %d rows (the row limit)", run.rows)
+
+
+def _threads(request: Request) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+    """Threads for starting queries and for reading results, apart from those that serve the
+    pages: a flood of queries waiting for a worker must not starve the rest of the site."""
+    state = request.app.state
+    if getattr(state, "sparql_threads", None) is None:
+        state.sparql_threads = (anyio.CapacityLimiter(WAITING), anyio.CapacityLimiter(2 * WORKERS))
+    return state.sparql_threads
 
 
 def _pool(request: Request) -> Pool:
