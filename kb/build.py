@@ -11,7 +11,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -28,6 +28,7 @@ from kb.stages.resolve import resolve
 from kb.store import DataDir, open_store_read_only
 
 PAGE_SUFFIXES = (".txt",)
+BUILT_WITH = ("base", "city", "province")  # settings a KB keeps: adds must mint IRIs as the build did
 
 
 @dataclass
@@ -108,6 +109,7 @@ def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) 
     data = DataDir(settings.data_dir)
     with _locked(data):
         current = data.current()
+        settings = _as_built(settings, current)
         snapshot = data.new_snapshot()
         open_store_read_only(current / "store").backup(str(snapshot / "store"))
         shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
@@ -120,6 +122,12 @@ def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) 
             report.pages, report.triples = len(known), len(open_store_read_only(current / "store"))
             return report
         return _complete(data, store, snapshot, settings, report)
+
+
+def _as_built(settings: Settings, snapshot: Path) -> Settings:
+    """Pages added to a KB get its IRIs and home city, whatever the environment says now."""
+    built = json.loads((snapshot / "COMPLETE").read_text(encoding="utf-8"))
+    return replace(settings, **{k: built[k] for k in BUILT_WITH if k in built})
 
 
 def _require_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -171,7 +179,8 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     _finish(store, snapshot, settings)
     report.pages, report.triples = len(caches), len(store)
     del store
-    (snapshot / "COMPLETE").write_text(json.dumps({"pages": report.pages, "triples": report.triples}))
+    built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH}}
+    (snapshot / "COMPLETE").write_text(json.dumps(built, ensure_ascii=False))
     data.publish(snapshot)
     return report
 

@@ -134,3 +134,14 @@ def test_build_missing_kb_is_a_one_line_error(tmp_path, args):
     result = run_kb(*args, "--data-dir", tmp_path / "nothing", check=False)
     assert result.returncode == 1
     assert result.stderr.startswith("kb: no KB in") and result.stderr.count("\n") == 1
+
+
+def test_build_add_keeps_the_base_and_city_the_kb_was_built_with(tmp_path):
+    data = tmp_path / "data"
+    base = "https://example.org/xuchang/"
+    run_kb("build", SEED_FILES[0], "--data-dir", data, "--base", base, "--quiet")
+    run_kb("add", SEED_FILES[1], "--data-dir", data, "--quiet", env={**os.environ, "KB_BASE": "http://elsewhere/"})
+    out = run_kb("query", "SELECT DISTINCT ?s { ?s a <http://schema.org/Person> }", "--data-dir", data,
+                 "--format", "json")
+    people = [b["s"]["value"] for b in json.loads(out.stdout)["results"]["bindings"]]
+    assert people and all(p.startswith(base + "person/") for p in people)
