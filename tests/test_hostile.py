@@ -20,7 +20,7 @@ from conftest import Server, child_pids, free_port
 
 from kb.errors import QueryError
 from kb.query import MAX_NESTING, check_nesting
-from kb.web.sparql import MAX_BODY
+from kb.web.sparql import MAX_BODY, WORKER_MEMORY_MB, WORKERS
 
 TOKEN = "hostile-token"
 TIMEOUT = 2.0
@@ -326,3 +326,13 @@ def test_hostile_a_flood_of_slow_queries_does_not_starve_the_pages(hostile: Serv
     assert response.status_code == 200 and len(finished) == 60
     assert served < min(finished)  # before any of the flood was answered
     assert count_triples(hostile.url) > 0
+
+
+def test_hostile_a_query_that_eats_memory_is_stopped(client: httpx.Client, server: Server) -> None:
+    """Sorting every pair of triples would take gigabytes: stopped at the workers' memory limit
+    (on the shared server, whose time limit is too long to stop it first)."""
+    response = client.get("sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"})
+    assert response.status_code == 400, response.text
+    assert f"more than {WORKER_MEMORY_MB} MB of memory" in response.json()["message"]
+    assert len(child_pids(server.proc.pid)) <= WORKERS
+    assert count_triples(server.url) > 0

@@ -48,7 +48,7 @@ def find(text: Text, settings: Settings) -> list[Found]:
 
 def _suffixed(text: Text, settings: Settings) -> list[Found]:
     table = lexicon.suffix_table("places_suffixes.txt")
-    stop = lexicon.wordset("orgs_stop.txt") | lexicon.wordset("places_before.txt")
+    stop = _stop()
     generic = lexicon.wordset("places_stop.txt")
     out = []
     for m in _pattern().finditer(text.text):
@@ -63,6 +63,11 @@ def _suffixed(text: Text, settings: Settings) -> list[Found]:
         canonical, printed, level = _canonical(name, table[m.group()], settings)
         out.append(Found("place", canonical, printed, start, m.end(), level))
     return out
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    return lexicon.wordset("orgs_stop.txt") | lexicon.wordset("places_before.txt")
 
 
 def _left(text: Text, pos: int, stop: frozenset[str]) -> int:

@@ -73,7 +73,7 @@ class Text:
 
     @cached_property
     def token_starts(self) -> list[int]:
-        return [0, *self._token_ends[:-1]]
+        return [0, *self._token_ends[:-1]] if self.tokens else []
 
     @cached_property
     def ending_at(self) -> dict[int, int]:

@@ -48,7 +48,11 @@ class Document:
 
 
 def exists(store: ox.Store, iri: str) -> bool:
-    node = ox.NamedNode(iri)
+    """Whether the KB says anything of `iri` (a path that cannot be an IRI: no)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
     return (_any(store.quads_for_pattern(node, None, None, None))
             or _any(store.quads_for_pattern(None, None, node, None)) or store.contains_named_graph(node))
 

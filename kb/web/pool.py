@@ -28,6 +28,8 @@ from typing import BinaryIO, Iterator
 from kb.errors import KbError, QueryError, QueryTimeout, StoreError
 
 HEADER = struct.Struct(">IB")
+WATCH = 0.2  # seconds between two looks of the watchdog at a running query's time and memory
+PAGE = os.sysconf("SC_PAGE_SIZE")
 FIRST_CHUNK = 64 * 1024  # buffered before the response starts, so small results get a real status
 CHUNK = 256 * 1024
 
@@ -86,6 +88,14 @@ class Worker:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def rss_mb(self) -> float:
+        """Resident memory of the worker (0 when unknown)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * PAGE / 2**20
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
     def crashed(self) -> bool:
         """Whether the worker died of a stack overflow or a bad access (not killed from outside)."""
         try:
@@ -106,10 +116,11 @@ class Worker:
 
 
 class Pool:
-    """At most `size` workers, started on demand and reused; a killed one is replaced."""
+    """At most `size` workers, started on demand and reused; a killed one is replaced. A query
+    that makes its worker hold more than `memory_mb` is stopped."""
 
-    def __init__(self, size: int, timeout: float) -> None:
-        self.size, self.timeout = size, timeout
+    def __init__(self, size: int, timeout: float, memory_mb: float | None = None) -> None:
+        self.size, self.timeout, self.memory_mb = size, timeout, memory_mb
         self._idle: list[Worker] = []
         self._busy = 0
         self._cond = threading.Condition()
@@ -136,6 +147,9 @@ class Pool:
         """Give a worker back (None when it was killed)."""
         with self._cond:
             self._busy -= 1
+            if worker is not None and self.memory_mb and worker.rss_mb() > self.memory_mb / 2:
+                worker.kill()  # a big query left it big: a fresh worker starts small again
+                worker = None
             if worker is not None:
                 self._idle.append(worker)
             self._cond.notify()
@@ -145,8 +159,9 @@ class Run:
     """One query on one worker: `start()` waits for the head (or the error), then `chunks()`
     yields the serialized result. Both are blocking: call them from a thread.
 
-    The time limit covers the whole run, streaming included, and a timer enforces it even when
-    nobody reads: a client that stops reading its result cannot hold a worker past the limit."""
+    The time limit covers the whole run, streaming included, and a watchdog enforces it (and the
+    memory limit) even when nobody reads: a client that stops reading its result cannot hold a
+    worker past the limit."""
 
     def __init__(self, pool: Pool, job: Job) -> None:
         self.pool, self.job = pool, job
@@ -155,14 +170,12 @@ class Run:
         self.first: bytes = b""
         self.rows, self.truncated = 0, False
         self._lock = threading.Lock()
-        self._expired = False
-        self._timer: threading.Timer | None = None
+        self._stopped: KbError | None = None  # why the watchdog stopped the worker
+        self._ended = threading.Event()
 
     def start(self) -> Head:
         self.worker = self.pool.acquire(self.deadline)
-        self._timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+        threading.Thread(target=self._watch, name="kb-query-watchdog", daemon=True).start()
         try:
             self.worker.send(self.job)
         except OSError:
@@ -197,15 +210,24 @@ class Run:
         if self.worker is not None:
             self._end(kill=True)
 
-    def _expire(self) -> None:
-        """At the deadline: stop the worker and give its place in the pool to others now; whoever
-        reads the result meets the end of the worker's output and reports the time limit."""
-        with self._lock:
-            if self.worker is None or self._expired:
-                return
-            self._expired = True
-            self.worker.stop()
-        self.pool.release(None)
+    def _watch(self) -> None:
+        """Until the run ends: past the deadline or the memory limit, stop the worker and give
+        its place in the pool to others now; whoever reads the result then meets the end of
+        the worker's output and reports why."""
+        while not self._ended.wait(min(WATCH, max(0.0, self.deadline - time.monotonic()))):
+            with self._lock:
+                if self.worker is None:
+                    return
+                if time.monotonic() >= self.deadline:
+                    self._stopped = self._timeout()
+                elif self.pool.memory_mb and self.worker.rss_mb() > self.pool.memory_mb:
+                    self._stopped = QueryError(f"the query needed more than {self.pool.memory_mb:g} MB of memory "
+                                               "and was stopped; narrow it down or add a LIMIT")
+                else:
+                    continue
+                self.worker.stop()
+            self.pool.release(None)
+            return
 
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query ran longer than the time limit of {self.pool.timeout:g} s "
@@ -218,9 +240,9 @@ class Run:
             self._end(kill=True)
             raise self._timeout() from None
         except (EOFError, OSError):
-            if self._expired:
+            if self._stopped is not None:
                 self._end(kill=True)
-                raise self._timeout() from None
+                raise self._stopped from None
             crashed = self.worker.crashed()
             self._end(kill=True)
             if crashed:  # the same query would crash it again: the query is at fault, not the server
@@ -238,11 +260,10 @@ class Run:
     def _end(self, kill: bool) -> None:
         with self._lock:
             worker, self.worker = self.worker, None
-            released = self._expired  # by the timer, which stopped the worker too
+            released = self._stopped is not None  # by the watchdog, which stopped the worker too
+        self._ended.set()
         if worker is None:
             return
-        if self._timer is not None:
-            self._timer.cancel()
         if kill or released:
             worker.kill()
         if not released:

@@ -35,6 +35,7 @@ YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 EDITOR_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 WORKERS = 4  # queries running at once; more wait for a free worker (within their time limit)
 WAITING = 64  # queries waiting for a worker, each on a thread; more wait for a thread, on none
+WORKER_MEMORY_MB = 1024  # a query whose worker grows past this is stopped (an idle worker is ~50 MB)
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Expose-Headers": "Content-Type, Vary, X-KB-Row-Limit"}
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
@@ -183,7 +184,7 @@ def _threads(request: Request) -> tuple[anyio.CapacityLimiter, anyio.CapacityLim
 def _pool(request: Request) -> Pool:
     state = request.app.state
     if getattr(state, "sparql_pool", None) is None:
-        state.sparql_pool = Pool(WORKERS, state.settings.query_timeout)
+        state.sparql_pool = Pool(WORKERS, state.settings.query_timeout, WORKER_MEMORY_MB)
     return state.sparql_pool
 
 
