@@ -43,6 +43,12 @@ class QueryTimeout(KbError):
     http_status = 503
 
 
+class BadRequest(KbError):
+    """A request parameter of the wrong form."""
+
+    http_status = 400
+
+
 class NotFound(KbError):
     http_status = 404
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kb import __version__
 from kb.config import Settings
-from kb.errors import KbError
+from kb.errors import BadRequest, KbError
 from kb.web import dumps, entities, home, sparql, void
 from kb.web.backend import Backend
 
@@ -22,13 +23,19 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     app.state.backend = backend
     app.state.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
     app.add_exception_handler(KbError, _error)
+    app.add_exception_handler(RequestValidationError, _invalid)
     app.include_router(sparql.router)
-
     app.include_router(home.router)
     app.include_router(dumps.router)
     app.include_router(void.router)
     app.include_router(entities.router)  # last: it answers every other path
     return app
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    """FastAPI's parameter checks answer in the same shape as every other error."""
+    problems = "; ".join(f"{'.'.join(map(str, e['loc'][1:])) or e['loc'][0]}: {e['msg']}" for e in exc.errors())
+    return await _error(request, BadRequest(f"bad request parameter: {problems}"))
 
 
 async def _error(request: Request, exc: KbError) -> Response:
