@@ -219,3 +219,15 @@ def test_identity_kb_extract_shows_the_qualifiers_the_build_uses():
     qualified = {(e["kind"], e["name"]): e["qualifier"] for e in page["entities"] if e["qualifier"]}
     assert qualified[("person", "张平")] == "北京邮电大学"
     assert all(kind in ("person", "event") for kind, _ in qualified)
+
+
+def test_identity_namesakes_are_told_apart_on_pages(client, kb_data):
+    """A qualified person's page says what tells it apart, and search lists it with that note."""
+    out = run_kb("query", "SELECT ?e ?d ?n { ?e <http://schema.org/disambiguatingDescription> ?d ; "
+                 "<http://schema.org/name> ?n ; a <http://schema.org/Person> } LIMIT 1",
+                 "--data-dir", kb_data, "--format", "json")
+    row = {k: v["value"] for k, v in json.loads(out.stdout)["results"]["bindings"][0].items()}
+    page = client.get(row["e"], headers={"Accept": "text/html"})
+    assert page.status_code == 200 and row["d"] in page.text
+    hits = client.get("search", params={"q": row["n"], "format": "json"}).json()["results"]
+    assert {"iri": row["e"], "note": row["d"]}.items() <= next(h for h in hits if h["iri"] == row["e"]).items()

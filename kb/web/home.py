@@ -47,7 +47,8 @@ def search(request: Request, q: str = "") -> Response:
     hits = kb_index.of(request).search(q)
     if fmt == "json":
         return JSONResponse({"query": q, "results": [
-            {"iri": h.iri, "type": h.kind, "name": h.name, "names": list(h.names), "mentions": h.mentions}
+            {"iri": h.iri, "type": h.kind, "name": h.name, "names": list(h.names), "mentions": h.mentions,
+             "note": h.note}
             for h in hits]}, headers={"Vary": "Accept"})
     return HTMLResponse(_render(request, "search.html", q=q, hits=hits, title=f"搜索：{q}" if q else "搜索"),
                         headers={"Vary": "Accept"})

@@ -38,6 +38,7 @@ SELECT ?person ?role ?org ?date ?source WHERE {
   OPTIONAL { ?post dcterms:date ?date }
   OPTIONAL { ?post prov:wasDerivedFrom ?source }
 }"""
+NOTES = "SELECT ?e ?d WHERE { ?e schema:disambiguatingDescription ?d }"
 COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE { ?x a %s }"
 LABELLED = """
 SELECT ?x ?p ?label ?t WHERE {
@@ -71,6 +72,7 @@ class Entry:
     name: str
     names: tuple[str, ...]
     mentions: int
+    note: str | None = None  # what tells it from a namesake (schema:disambiguatingDescription)
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,9 @@ def build(store: ox.Store) -> Index:
         index.kinds.setdefault(iri, CLASS_KINDS[row["t"].value])
         bucket = names.setdefault(iri, [])
         bucket.insert(0, name) if row["main"].value == "true" else bucket.append(name)
-    index.entries = [Entry(iri, index.kinds[iri], ns[0], tuple(dict.fromkeys(ns)), len(index.mentioned_in.get(iri, ())))
+    notes = {row["e"].value: row["d"].value for row in select(NOTES)}
+    index.entries = [Entry(iri, index.kinds[iri], ns[0], tuple(dict.fromkeys(ns)),
+                           len(index.mentioned_in.get(iri, ())), notes.get(iri))
                      for iri, ns in names.items()]
     count = lambda cls: int(next(iter(select(COUNT % f"<{cls}>")))["c"].value)  # noqa: E731
     index.counts = {kind: count(cls) for kind, (cls, _) in KINDS.items()}

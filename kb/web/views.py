@@ -24,6 +24,7 @@ LABEL_PREDICATES = tuple(ox.NamedNode(iri) for iri in (
     "http://schema.org/name", "http://schema.org/headline", "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://www.w3.org/2000/01/rdf-schema#label"))
 SCHEMA = PREFIXES["schema"]
+RDFS_SEE_ALSO = PREFIXES["rdfs"] + "seeAlso"
 
 
 @dataclass
@@ -95,6 +96,14 @@ def _mentioned_in(store: ox.Store, index: Index, iri: str, page: int) -> dict:
             "has_next": len(articles) > page * LIST_SIZE, "total": len(articles), "co": co}
 
 
+def _namesakes(store: ox.Store, index: Index, props: dict[str, list[ox.Term]]) -> dict:
+    """What tells this entity apart from others of the same name (the body or date in its
+    IRI), and those others (rdfs:seeAlso), so two 张平 never look alike on a page."""
+    see_also = [{"iri": n.value, "label": _label(store, index, n.value)}
+                for n in props.get(RDFS_SEE_ALSO, []) if isinstance(n, ox.NamedNode)]
+    return {"note": (_values(props, "disambiguatingDescription") or [None])[0], "namesakes": see_also}
+
+
 def _timeline(store: ox.Store, index: Index, iri: str) -> list[dict]:
     """Posts grouped by (title, organization): first and last date seen, the newest articles
     that state them; `current` marks those seen on the latest date."""
@@ -118,7 +127,7 @@ def person(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: in
     name = (_values(props, "name") or [label(store, s)])[0]
     return View("person.html", name, {
         "name": name, "alternate": _values(props, "alternateName"), "posts": _timeline(store, index, s.value),
-        **_mentioned_in(store, index, s.value, page)})
+        **_namesakes(store, index, props), **_mentioned_in(store, index, s.value, page)})
 
 
 def named(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int, kind: str) -> View:
@@ -132,7 +141,8 @@ def named(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int
                             "title": _label(store, index, post.role), "last": post.date})
     return View("named.html", name, {
         "name": name, "kind": kind, "start": (_values(props, "startDate") or [None])[0], "members": members,
-        "alternate": _values(props, "alternateName"), **_mentioned_in(store, index, s.value, page)})
+        "alternate": _values(props, "alternateName"), **_namesakes(store, index, props),
+        **_mentioned_in(store, index, s.value, page)})
 
 
 def article(store: ox.Store, index: Index, s: ox.NamedNode, props: dict) -> View:
