@@ -2,8 +2,6 @@
 and fails under the floors the project has committed to."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kb.config import resolve
@@ -16,7 +14,7 @@ GOLD = SHARED / "gold"
 FLOORS = {
     "items": 0.95, "bylines": 0.95,
     "people": 0.90, "posts": 0.85, "organizations": 0.80, "projects": 0.80,
-    "places": 0.0, "events": 0.0,  # scored and printed, no floor yet
+    "places": 0.80, "events": 0.75,  # no floor in the issue: these guard what was reached
 }
 
 
