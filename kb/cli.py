@@ -85,7 +85,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kb.web.server import serve
 
-    serve(_settings(args), data_files=args.data)
+    serve(_settings(args), data_files=args.data, endpoint=args.endpoint, user=args.user, password=args.password)
     return EXIT_OK
 
 
@@ -156,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     source = p.add_mutually_exclusive_group()
     source.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
     source.add_argument("--data", nargs="+", metavar="FILE", help="serve these RDF files instead of the KB")
+    source.add_argument("--endpoint", metavar="URL",
+                        help="serve the KB pushed (kb push) into this external SPARQL 1.1 endpoint")
+    p.add_argument("--user", help="user name for the --endpoint store (HTTP Basic or Digest)")
+    p.add_argument("--password", help="password for the --endpoint store")
     p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: 8000)")
     _base(p)

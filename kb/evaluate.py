@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from kb.model import PageResult
 
@@ -19,8 +19,25 @@ KINDS = ("items", "bylines", "people", "posts", "organizations", "projects", "pl
 _SPACE = re.compile(r"\s+")
 
 
-def norm(text: str | None) -> str:
-    return _SPACE.sub("", text or "")
+Fold = Callable[[str], str]
+
+
+def norm(text: str | None, fold: Fold | None = None) -> str:
+    out = _SPACE.sub("", text or "")
+    return fold(out) if fold else out
+
+
+def _folded(value: Any, fold: Fold | None) -> Any:
+    """The gold JSON with `fold` applied to every string in it."""
+    if fold is None:
+        return value
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, list):
+        return [_folded(v, fold) for v in value]
+    if isinstance(value, dict):
+        return {k: _folded(v, fold) for k, v in value.items()}
+    return value
 
 
 @dataclass
@@ -53,12 +70,12 @@ class Score:
                 f"(tp={self.true_positives} pred={self.predicted} gold={self.gold})")
 
 
-def match_items(result: PageResult, gold: dict) -> dict[int, str]:
+def match_items(result: PageResult, gold: dict, fold: Fold | None = None) -> dict[int, str]:
     """Pair predicted items with gold articles (one to one) by headline or body start."""
     pairs: dict[int, str] = {}
     taken: set[str] = set()
     for item in result.items:
-        headline, start = norm(item.headline), norm(item.text)[:12]
+        headline, start = norm(item.headline, fold), norm(item.text, fold)[:12]
         for article in gold["articles"]:
             if article["id"] in taken:
                 continue
@@ -71,13 +88,19 @@ def match_items(result: PageResult, gold: dict) -> dict[int, str]:
     return pairs
 
 
-def score_page(result: PageResult, gold: dict) -> dict[str, Score]:
+def score_page(result: PageResult, gold: dict, fold: Fold | None = None) -> dict[str, Score]:
+    """Scores of one page; `fold` maps both sides' strings before comparing (e.g. character
+    widths, for text printed with half-width punctuation)."""
+    def n(text: str | None) -> str:
+        return norm(text, fold)
+
+    gold = _folded(gold, fold)
     scores = {kind: Score() for kind in KINDS}
-    pairs = match_items(result, gold)
+    pairs = match_items(result, gold, fold)
     scores["items"].add([pairs.get(i.index, f"pred{i.index}") for i in result.items],
                         [a["id"] for a in gold["articles"]])
     scores["bylines"].add(
-        [(pairs.get(i.index, f"pred{i.index}"), role, norm(name))
+        [(pairs.get(i.index, f"pred{i.index}"), role, n(name))
          for i in result.items
          for role, names in (("reporter", i.reporters), ("photographer", i.photographers),
                              ("correspondent", i.correspondents))
@@ -88,19 +111,19 @@ def score_page(result: PageResult, gold: dict) -> dict[str, Score]:
                            ("correspondent", "correspondents"))
          for name in a[key]],
     )
-    entities = {kind: {norm(e.name) for e in result.entities if e.kind == kind}
+    entities = {kind: {n(e.name) for e in result.entities if e.kind == kind}
                 for kind in ("person", "organization", "project", "place", "event")}
     scores["people"].add(entities["person"], {p["name"] for p in gold["people"]})
-    scores["posts"].add({(norm(p.person), norm(p.title)) for p in result.posts},
+    scores["posts"].add({(n(p.person), n(p.title)) for p in result.posts},
                         {(p["name"], r["title"]) for p in gold["people"] for r in p["roles"]})
-    scores["organizations"].add(_orgs_matched(result, gold), {o["name"] for o in gold["organizations"]})
+    scores["organizations"].add(_orgs_matched(result, gold, fold), {o["name"] for o in gold["organizations"]})
     scores["projects"].add(entities["project"], {p["name"] for p in gold["projects"]})
     scores["places"].add(entities["place"], {p["name"] for p in gold["places"]})
     scores["events"].add(entities["event"], {e["name"] for e in gold["events"]})
     return scores
 
 
-def _orgs_matched(result: PageResult, gold: dict) -> set[str]:
+def _orgs_matched(result: PageResult, gold: dict, fold: Fold | None = None) -> set[str]:
     """Predicted organizations, each named by the gold organization it matches (by full name
     or by a form as printed), else by its own name."""
     forms = {}
@@ -110,16 +133,17 @@ def _orgs_matched(result: PageResult, gold: dict) -> set[str]:
     found = set()
     for entity in result.entities:
         if entity.kind == "organization":
-            names = [norm(n) for n in (entity.name, *entity.alt_names)]
+            names = [norm(n, fold) for n in (entity.name, *entity.alt_names)]
             found.add(next((forms[n] for n in names if n in forms), names[0]))
     return found
 
 
-def evaluate(results: Iterable[tuple[PageResult, Path]]) -> dict[str, Score]:
+def evaluate(results: Iterable[tuple[PageResult, Path]], fold: Fold | None = None) -> dict[str, Score]:
     """Micro-averaged scores over pages; each result comes with its gold file."""
     total = {kind: Score() for kind in KINDS}
     for result, gold_path in results:
-        for kind, score in score_page(result, json.loads(gold_path.read_text(encoding="utf-8"))).items():
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        for kind, score in score_page(result, gold, fold).items():
             total[kind].true_positives += score.true_positives
             total[kind].predicted += score.predicted
             total[kind].gold += score.gold

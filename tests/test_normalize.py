@@ -47,6 +47,11 @@ def test_normalize_fixes_printing_artifacts(source, expected):
     ("刘涛到建安区调研\n(记者 王利辉)5月14日,市长刘涛到建安区调研。\n他强调,要加快项目建设。",
      "刘涛到建安区调研\n(记者王利辉)5月14日,市长刘涛到建安区调研。\n他强调,要加快项目建设。"),
     ("\r\n 本报讯（记者 高伟山）\r\n", "本报讯（记者高伟山）"),
+    # double-spaced text (a blank line after every line): only a wider gap separates blocks
+    ("本报讯（记者 石冠兵）12\n\n月 23 日，中国·许昌第三届\n\n5G 泛在峰会开幕，专家嘉\n\n宾齐聚许昌，共同\n\n"
+     "研讨 5G 赋能产业高质量\n\n发展的新思路。\n\n\n\n峰会开幕\n\n张平等出席\n",
+     "本报讯（记者石冠兵）12月23日，中国·许昌第三届5G泛在峰会开幕，专家嘉宾齐聚许昌，共同研讨5G赋能产业"
+     "高质量发展的新思路。\n\n峰会开幕\n张平等出席"),
     # a paragraph printed twice, or a truncated copy beside the whole one, is kept once
     ("会议强调，要认真学习领会讲话精神。\n\n会议强调，要认真学习领会讲话精神。\n\n会议要求，全力以赴。",
      "会议强调，要认真学习领会讲话精神。\n\n会议要求，全力以赴。"),

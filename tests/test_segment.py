@@ -119,7 +119,38 @@ def test_segment_paragraph_lines_with_titles_before_bodies():
     assert items[1].text.endswith("全部投产。")
 
 
-@pytest.mark.parametrize("source", [COLUMNS, PARAGRAPHS, *(p.read_text(encoding="utf-8") for p in
+# one paragraph per line in a PDF's reading order: titles still printed after their body
+PARAGRAPHS_TITLES_AFTER = """\
+本报讯（记者 石冠兵）5月14日，市委书记史根治主持召开市委常委会会议，研究部署近期重点工作。
+会议指出，要坚持稳中求进工作总基调，抓好各项工作。
+史根治主持召开市委常委会会议
+本报讯（记者 王利辉）5月14日，市长刘涛到建安区调研，察看项目建设情况。
+他强调，要加快项目建设，确保按期投产。
+刘涛到建安区调研项目建设
+本报讯（记者 高伟山）5月15日，市人大常委会主任王堃到鄢陵县调研花木产业发展情况。
+王堃调研花木产业
+图为调研现场。本报记者 乔利峰 摄
+丁同民陪同省村（社区）“两委”换届
+工作指导组调研
+习近平：我们要在全社会大力弘扬伟大抗疫精神，使之转化为全面建设社会主义现代化国家的强大力量
+"""
+
+
+def test_segment_paragraph_lines_with_titles_after_bodies():
+    """Titles share words with the opening of the body they head: that tells their order; a
+    wrapped title ends where a longer line follows its short last line."""
+    items = items_of(PARAGRAPHS_TITLES_AFTER)
+    assert [summary(i)[:3] for i in items] == [
+        ("news", "史根治主持召开市委常委会会议", "本报讯（记者石冠"),
+        ("news", "刘涛到建安区调研项目建设", "本报讯（记者王利"),
+        ("news", "王堃调研花木产业", "本报讯（记者高伟"),
+        ("photo", None, "图为调研现场。"),
+        ("teaser", "丁同民陪同省村（社区）“两委”换届工作指导组调研", ""),
+        ("teaser", "习近平：我们要在全社会大力弘扬伟大抗疫精神，使之转化为全面建设社会主义现代化国家的强大力量", ""),
+    ]
+
+
+@pytest.mark.parametrize("source", [COLUMNS, PARAGRAPHS, PARAGRAPHS_TITLES_AFTER, *(p.read_text(encoding="utf-8") for p in
                                                             sorted(SEEDS.glob("*.txt")))])
 def test_segment_items_keep_the_model_invariants(source):
     page = page_of(source)
@@ -204,6 +235,7 @@ def test_segment_finds_no_article_in_text_that_is_not_a_page(source):
     ("担当——非常时刻彰显力量", "subhead"),
     ("史根治主持召开市委常委会会议", "title"),
     ("许昌人关心的，才是头条", "title"),
+    ("习近平:我们要大力弘扬伟大抗疫精神,使之转化为强大力量", "title"),
     ("会议指出，要坚持稳中求进工作总基调，抓好各项工作", "body"),
     ("会议还研究了其他事项。", "body"),
     ("5G AI", "body"),

@@ -184,7 +184,7 @@ class _Builder:
 def _teasers(paras: list[Para]) -> list[list[Para]]:
     """Split a run of loose titles into teasers: one per block, or per line in a bulleted list."""
     groups: list[list[Para]] = []
-    for block in by_block(paras):
+    for block in (part for b in by_block(paras) for part in _wrapped_titles(b)):
         if all(p.kind == "bullet" for p in block):  # a list of teasers, one per bullet
             groups.extend([p] for p in block)
             continue
@@ -193,6 +193,23 @@ def _teasers(paras: list[Para]) -> list[list[Para]]:
         else:
             groups.append(block)
     return groups
+
+
+WRAP_SLACK = 2  # characters by which lines of one wrapped title may differ
+
+
+def _wrapped_titles(block: list[Para]) -> list[list[Para]]:
+    """A block of titles cut where a wrapped title has ended (a line shorter than the one above)
+    and a longer line follows: with no box or blank line between them (text printed one paragraph
+    per line), that line starts another title."""
+    parts = [block[:2]]
+    for above2, above, para in zip(block, block[1:], block[2:]):
+        ended = len(above.text) + WRAP_SLACK < len(above2.text) and above2 in parts[-1]
+        if ended and len(para.text) > len(above.text) + WRAP_SLACK:
+            parts.append([para])
+        else:
+            parts[-1].append(para)
+    return parts
 
 
 def _deck_of(block: list[Para], teaser: list[Para]) -> bool:

@@ -6,7 +6,8 @@ Three passes, each a set of edits on the text before it, composed into one map:
    and numbers (`5G AI`); a line's leading space (the extractor's mark of a new text box) is kept
    for pass 2, and a space before a dateline (`…统计公报 4月 8日，`) becomes a line break;
 2. join column lines into paragraphs, also across blank lines that cut a sentence in two (text
-   that already has one paragraph per line keeps its lines);
+   that already has one paragraph per line keeps its lines; in double-spaced text, a blank line
+   after every line, only a wider gap separates blocks);
 3. drop a paragraph printed twice in a row, or a truncated copy next to the whole one.
 The result: one paragraph per line, blocks separated by a blank line.
 Every output character maps to the source character it came from (a kept copy of a doubled run maps
@@ -18,7 +19,7 @@ import re
 from statistics import median
 from typing import Iterable
 
-NAME = "kb.normalize.v2"
+NAME = "kb.normalize.v3"
 
 _HAN = r"\u3400-\u9fff"
 _CJK = rf"{_HAN}\u3000-\u303f\uff00-\uffef“”‘’、，。：；！？（）《》·—…●"
@@ -152,7 +153,8 @@ def _join_edits(text: str, offsets: list[int], source: str) -> list[Edit]:
     content = [m.span(1) for m in _CONTENT.finditer(text)]
     if not content:
         return [(0, len(text), "")]
-    gaps = [_gap(text, offsets, source, prev[1], nxt[0]) for prev, nxt in zip(content, content[1:])]
+    spacing = _line_spacing(text, content)
+    gaps = [_gap(text, offsets, source, prev[1], nxt[0], spacing) for prev, nxt in zip(content, content[1:])]
     edits: list[Edit] = [(0, content[0][0], ""), (content[-1][1], len(text), "")]
     if not is_column_text(text[a:b] for a, b in content):
         seps = ["\n\n" if gap in ("box", "blank") else "\n" for gap in gaps]
@@ -164,14 +166,27 @@ def _join_edits(text: str, offsets: list[int], source: str) -> list[Edit]:
     return edits
 
 
-def _gap(text: str, offsets: list[int], source: str, start: int, end: int) -> str:
+DOUBLE_SPACED = 0.9  # share of line gaps holding a blank line in text printed double-spaced
+DOUBLE_SPACED_MIN = 6  # gaps needed to tell (a few paragraphs apart are not double spacing)
+
+
+def _line_spacing(text: str, content: list[Line]) -> int:
+    """Newlines between two lines of one block: 1, or 2 in double-spaced text (a blank line
+    after every line), where only a wider gap separates blocks."""
+    gaps = [text.count("\n", prev[1], nxt[0]) for prev, nxt in zip(content, content[1:])]
+    gaps = [g for g in gaps if g]
+    double = len(gaps) >= DOUBLE_SPACED_MIN and sum(g >= 2 for g in gaps) >= DOUBLE_SPACED * len(gaps)
+    return 2 if double else 1
+
+
+def _gap(text: str, offsets: list[int], source: str, start: int, end: int, spacing: int = 1) -> str:
     """What separates two lines: a new text box, a break made in pass 1, blank lines, a newline."""
     gap = text[start:end]
     if not gap.endswith("\n"):
         return "box"
     if gap == "\n" and source[offsets[start]] != "\n":
         return "break"
-    return "blank" if gap.count("\n") > 1 else "newline"
+    return "blank" if gap.count("\n") > spacing else "newline"
 
 
 def is_column_text(lines: Iterable[str]) -> bool:

@@ -28,7 +28,7 @@ _SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二�
 _TITLE_STOP = re.compile(r"[。！？!?]|[，、；：,;:]$")
 _COMMA = re.compile(r"[，,]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_SPEAKER = re.compile(r"^[\u3400-\u9fff]{2,4}：")  # a headline quoting someone: `习近平：…`
+_SPEAKER = re.compile(r"^[\u3400-\u9fff]{2,4}[：:]")  # a headline quoting someone: `习近平：…`
 TITLE_MAX = 64  # a title is at most this long
 _SLOGAN = 20  # a line this short with a comma but no full stop is a slogan, not running text
 

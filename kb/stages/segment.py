@@ -4,28 +4,66 @@ headline and decks, bylines, dateline and date, body span, continuation notes.""
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from kb.model import Item, Page
 from kb.stages import bylines
 from kb.stages.gather import Draft, by_block, gather
 from kb.stages.headlines import split_titles
 from kb.stages.normalize import is_column_text
-from kb.stages.paragraphs import CONTINUATION, LEAD_BYLINE, paragraphs
+from kb.stages.paragraphs import CONTINUATION, LEAD_BYLINE, Para, paragraphs
 
-NAME = "kb.segment.v2"
+NAME = "kb.segment.v3"
 
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
+VOTE_MARGIN = 2  # title runs that must agree, more one way than the other, to decide the order
+OPENING = 150  # a title is compared with this many characters opening the text next to it
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 DATELINE_WITHIN = 120  # the dateline is the first date in this many characters of the body
 FEATURE_MIN = 400  # a body without lead or byline shorter than this is "other", not a feature
 
 
 def segment(page: Page) -> tuple[Item, ...]:
     """The items of a page, in page order (none when nothing on it reads as an article: no report,
-    photo, teaser or titled box).  Column text prints titles after their bodies."""
-    column = is_column_text(line.strip() for line in page.source.splitlines())
-    drafts = gather(page, paragraphs(page), titles_after=column)
+    photo, teaser or titled box).  Titles come before or after their bodies (titles_after)."""
+    paras = paragraphs(page)
+    drafts = gather(page, paras, titles_after=titles_after(page, paras))
     items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
+
+
+def titles_after(page: Page, paras: list[Para]) -> bool:
+    """Whether the page prints titles after the body they head.  A run of titles next to a
+    report's lead (`本报讯…`) shares more words with the opening of the stretch of text it heads,
+    before or after it: such runs vote by that (subheads inside a feature, which head the text
+    after them whatever the order, do not); when they do not tell, column text (a PDF's reading
+    order) prints titles after."""
+    runs = [(is_title, list(group)) for is_title, group in groupby(paras, key=lambda p: p.kind == "title")]
+    votes = 0
+    for (_, before), (is_title, run), (_, after) in zip(runs, runs[1:], runs[2:]):
+        if is_title and "lead" in (before[0].kind, after[0].kind) and \
+                (words := _bigrams("".join(p.text for p in run))):
+            shares = _share(words, before), _share(words, after)
+            votes += (shares[0] > shares[1]) - (shares[0] < shares[1])
+    if abs(votes) >= VOTE_MARGIN:
+        return votes > 0
+    return is_column_text(line.strip() for line in page.source.splitlines())
+
+
+def _bigrams(text: str) -> set[str]:
+    han = "".join(_HAN_RUN.findall(text))
+    return {han[i:i + 2] for i in range(len(han) - 1)}
+
+
+def _share(words: set[str], paras: list[Para]) -> int:
+    """How many of a title's character pairs the opening of a stretch of text prints."""
+    opening, size = [], 0
+    for para in paras:
+        opening.append(para.text)
+        size += len(para.text)
+        if size >= OPENING:
+            break
+    return len(words & _bigrams("".join(opening)[:OPENING]))
 
 
 def _item(page: Page, index: int, draft: Draft) -> Item:

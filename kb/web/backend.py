@@ -1,5 +1,6 @@
 """Where the web app gets its data: the KB's current snapshot (reopened when a build
-switches it) or RDF files loaded into a temporary on-disk store.
+switches it) or RDF files loaded into a temporary on-disk store (or, in kb.web.remote, an
+external SPARQL store the KB was pushed into).
 
 Either way the data is an on-disk pyoxigraph store, so that the SPARQL endpoint's worker
 processes (kb.web.pool) can open it read-only beside the server; `store_path()` and
@@ -38,6 +39,10 @@ class Backend:
         raise NotImplementedError
 
     def dumps_dir(self) -> Path | None:
+        return None
+
+    def description(self) -> list[ox.Triple] | None:
+        """The stored VoID description, when the data lives where it cannot be described here."""
         return None
 
     def query(self, query: str, **kwargs):

@@ -31,7 +31,8 @@ def _dumps(request: Request) -> tuple[Path, list[DumpFile]]:
     folder = request.app.state.backend.dumps_dir()
     files = read_manifest(folder) if folder is not None else []
     if not files:
-        raise NotFound("this server has no dumps: they are written by `kb build` (not served with --data)")
+        raise NotFound("this server has no dumps: they are written by `kb build` (not served with --data; with "
+                       "--endpoint the data is in that store: dump it there, or query it at /sparql)")
     return folder, files
 
 

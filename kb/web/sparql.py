@@ -25,6 +25,7 @@ from kb.vocab import PREFIXES
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
 from kb.web.sparql_openapi import GET_SPARQL, POST_SPARQL
 from kb.web.pool import Job, Pool, Run
+from kb.web.remote import RemoteBackend, forward
 
 router = APIRouter()
 log = logging.getLogger("kb.sparql")
@@ -143,6 +144,8 @@ def _decode(body: bytes, content_type_params: str) -> str:
 
 async def _query(request: Request, query: str, params: dict[str, list[str]]) -> Response:
     settings, backend = request.app.state.settings, request.app.state.backend
+    if isinstance(backend, RemoteBackend):
+        return await forward(request, query, params)
     job = Job(query=query, store=str(backend.store_path()), version=backend.version(),
               accept=request.headers.get("accept"), explicit=(params.get("format") or [None])[0],
               default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),

@@ -51,7 +51,8 @@ def _triples(backend: Backend, settings: Settings, version: str) -> list[ox.Trip
     written = folder.parent / void.FILE_NAME if folder is not None else None
     if written is not None and written.is_file():
         return list(ox.parse(path=str(written), format=ox.RdfFormat.TURTLE))
-    return void.describe(backend.store(), settings)
+    stored = backend.description()  # a remote store: the description pushed with the KB
+    return stored if stored is not None else void.describe(backend.store(), settings)
 
 
 def _jsonld(triples: list[ox.Triple], base: str) -> dict:
