@@ -143,6 +143,21 @@ def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settin
     """Extract pages into the snapshot: each page's graph replaced, its cache written."""
     mint = Minter(settings.base)
     report = BuildReport()
+    changed = _changed(files, settings, progress, known, report)
+    if known:  # an add: a few pages, each replacing its graph
+        for result in changed:
+            store.clear_graph(mint.graph(result.page.id))
+            store.extend(list(rdf.page_quads(result, mint)))
+            _write_cache(snapshot, result)
+    else:  # a build: one bulk load of every page (a load per page cost ~0.1 s and left many small files)
+        store.bulk_extend(quad for result in changed
+                          for quad in _cached(snapshot, result, rdf.page_quads(result, mint)))
+    return report
+
+
+def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[str, str],
+             report: BuildReport) -> Iterator[PageResult]:
+    """The extracted pages that are new or changed, each counted or skipped (with the reason) in `report`."""
     seen: dict[str, str] = {}
     for result in extract_all(files, settings, progress):
         if isinstance(result, PageError):
@@ -159,13 +174,14 @@ def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settin
         if known.get(page.id) == page.sha256:
             report.unchanged += 1
             continue
-        if page.id in known:
-            store.clear_graph(mint.graph(page.id))
-        result = identity.qualify(result, settings)  # same-named entities told apart, from this page
-        store.bulk_extend(rdf.page_quads(result, mint))
-        _write_cache(snapshot, result)
         report.changed += 1
-    return report
+        yield identity.qualify(result, settings)  # same-named entities told apart, from this page
+
+
+def _cached(snapshot: Path, result: PageResult, quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+    """The page's quads, then its cache written: a page is cached once its quads are in."""
+    yield from quads
+    _write_cache(snapshot, result)
 
 
 def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport) -> BuildReport:
