@@ -16,14 +16,14 @@ from kb.store import DataDir
 from test_push import QUERIES, Store, _answers, _embedded, _push, oxigraph_server, virtuoso  # noqa: F401
 
 SCHEMA = "http://schema.org/"
-PROTOCOLS = {"virtuoso": "graph-store", "oxigraph": "graph-store"}
+PROTOCOL = "graph-store"  # how the KB gets in is test_push's business
 
 
 @pytest.fixture(scope="module", params=["virtuoso", "oxigraph"])
 def remote(request, kb_data: Path, base: str) -> Iterator[tuple[Server, Store]]:
     """The KB pushed into the store, and `kb serve --endpoint` over it (IRIs under the KB's base)."""
     store: Store = request.getfixturevalue("virtuoso" if request.param == "virtuoso" else "oxigraph_server")
-    _push(kb_data, store, PROTOCOLS[request.param])
+    _push(kb_data, store, PROTOCOL)
     srv = Server(["--endpoint", store.query_url, "--base", base], free_port())
     yield srv, store
     srv.stop()
@@ -63,10 +63,21 @@ def test_remote_sparql_answers_the_queries_like_the_embedded_kb(remote, kb_data,
     assert _answers(_ask(remote[0].url + "sparql", query)) == expected
 
 
-def test_remote_sparql_counts_only_the_kb(remote, kb_data):
-    found = _ask(remote[0].url + "sparql", "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a <http://schema.org/Person> }")
-    expected = _embedded(kb_data, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a <http://schema.org/Person> }")
-    assert _answers(found) == expected
+def test_remote_sparql_knows_the_kb_prefixes_and_counts_only_the_kb(remote, kb_data):
+    query = "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a schema:Person }"  # schema: predeclared, as embedded
+    expected = _embedded(kb_data, query)
+    assert _answers(_ask(remote[0].url + "sparql", query)) == expected
+
+
+@pytest.mark.parametrize("media", ["text/turtle", "application/n-triples"])
+def test_remote_sparql_construct_gives_the_embedded_graph(http, client, media):
+    query = "CONSTRUCT { ?p schema:name ?n } WHERE { ?p a schema:Person ; schema:name ?n }"
+    fmt = ox.RdfFormat.from_media_type(media)
+    answers = [c.post("sparql", data={"query": query}, headers={"Accept": media})
+               for c in (http, client)]
+    assert [a.headers["content-type"].split(";")[0] for a in answers] == [media, media]
+    mine, theirs = (set(ox.parse(a.content, fmt)) for a in answers)
+    assert mine and mine == theirs
 
 
 def test_remote_person_dereferences_as_the_embedded_server_does(remote, http, client, kb_data, base):
@@ -151,7 +162,40 @@ def test_remote_endpoint_excludes_data_dir(kb_data):
     assert result.returncode == 2 and "not allowed with argument" in result.stderr
 
 
-def test_remote_store_without_the_kb_is_refused(oxigraph_server, tmp_path):  # noqa: F811
+def test_remote_store_without_the_kb_is_refused(oxigraph_server):  # noqa: F811
     result = run_kb("serve", "--endpoint", oxigraph_server.query_url, "--base", "http://example.org/none/",
                     "--port", str(free_port()), check=False, timeout=60)
     assert result.returncode != 0 and "holds no KB under http://example.org/none/" in result.stderr
+
+
+def test_remote_update_with_token_reaches_the_store_through_its_login(virtuoso, kb_data, base):  # noqa: F811
+    """Queries and updates through Virtuoso's Digest-protected endpoint, with our token only."""
+    _push(kb_data, virtuoso, "graph-store")
+    srv = Server(["--endpoint", virtuoso.push_urls["update"], *virtuoso.credentials, "--base", base,
+                  "--update-token", "s3cret"], free_port())
+    triple = "GRAPH <urn:x-kb:test-remote> { <urn:x-kb:a> <urn:x-kb:b> 'c' }"
+    ask = f"ASK {{ {triple} }}"
+    try:
+        with httpx.Client(base_url=srv.url, timeout=30) as http:
+            assert http.post("sparql", data={"update": f"INSERT DATA {{ {triple} }}"}).status_code == 403
+            assert _ask(virtuoso.query_url, ask)["boolean"] is False
+            auth = {"Authorization": "Bearer s3cret"}
+            assert http.post("sparql", data={"update": f"INSERT DATA {{ {triple} }}"}, headers=auth).status_code == 204
+            assert _ask(srv.url + "sparql", ask)["boolean"] is True
+            assert http.post("sparql", data={"update": f"DELETE DATA {{ {triple} }}"}, headers=auth).status_code == 204
+            assert _ask(virtuoso.query_url, ask)["boolean"] is False
+    finally:
+        srv.stop()
+
+
+def test_remote_query_past_the_time_limit_is_stopped(oxigraph_server, kb_data, base, monkeypatch):  # noqa: F811
+    _push(kb_data, oxigraph_server, "graph-store")
+    monkeypatch.setenv("KB_QUERY_TIMEOUT", "0.2")
+    srv = Server(["--endpoint", oxigraph_server.query_url, "--base", base], free_port())
+    try:
+        with httpx.Client(base_url=srv.url, timeout=30) as http:
+            slow = http.post("sparql", data={"query": "SELECT (COUNT(*) AS ?n) { ?a a ?c . ?d a ?f }"})
+            assert slow.status_code == 503 and slow.json()["error"] == "QueryTimeout"
+            assert http.get("sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+    finally:
+        srv.stop()

@@ -14,26 +14,35 @@ from __future__ import annotations
 import threading
 import time
 import urllib.parse
-from typing import AsyncIterator
+from functools import lru_cache
+from typing import AsyncIterator, NoReturn
 
 import anyio
 import httpx
 import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from rdflib.plugins.sparql.parser import parseQuery
 
 from kb.config import Settings
 from kb.errors import ConfigError, KbError, QueryError, QueryTimeout, StoreError
 from kb.iris import Minter
+from kb.query import execute
+from kb.vocab import PREFIXES
 from kb.web.backend import Backend
 from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
 
-TIMEOUT = 60.0  # seconds for the pages' own small lookups
+TIMEOUT = 300.0  # seconds for the pages' own lookups (the index passes read KB-wide lists)
+SUBJECTS = 4096  # nodes whose quads are kept between requests
 VERSION_TTL = 30.0  # seconds between two looks at whether the store holds another push
 RESULTS_XML = "application/sparql-results+xml"  # the results format every store writes the same way
 FORM = "application/x-www-form-urlencoded"
-GRAPH_QUERIES = ("ConstructQuery", "DescribeQuery")
+
+
+def prologue(prefixes: dict[str, str]) -> str:
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+
+
+PROLOGUE = prologue(PREFIXES)  # the endpoint's predeclared prefixes, as on the embedded store
 VERSION = """SELECT ?modified ?triples {
   GRAPH <%s> { ?d <http://purl.org/dc/terms/modified> ?modified ; <http://rdfs.org/ns/void#triples> ?triples }
 } LIMIT 1"""
@@ -45,7 +54,10 @@ def connect(endpoint: str, settings: Settings, user: str | None = None, password
         raise ConfigError(f"--endpoint {endpoint!r} is not an http(s) URL of a SPARQL 1.1 endpoint")
     if (user is None) != (password is None):
         raise ConfigError("give both --user and --password, or neither")
-    http = httpx.Client(auth=_auth(endpoint, user, password), timeout=TIMEOUT)
+    auth = _auth(endpoint, user, password)
+    http = httpx.Client(auth=auth, timeout=TIMEOUT)
+    if isinstance(auth, httpx.DigestAuth):
+        http.get(endpoint)  # DigestAuth keeps the challenge and signs every later request up front
     backend = RemoteBackend(endpoint, settings.base, http, settings.query_timeout)
     backend.check()
     return backend
@@ -66,13 +78,21 @@ class RemoteStore:
 
     def __init__(self, endpoint: str, http: httpx.Client, base: str) -> None:
         self.endpoint, self.http, self.base = endpoint, http, base
+        # a page asks several questions about each node it shows (type, name, headline...):
+        # one query fetches all of a node's quads, kept until the data changes
+        self._about = lru_cache(maxsize=SUBJECTS)(self._subject_quads)
+
+    def forget(self) -> None:
+        """Drop what was fetched (the data in the store changed)."""
+        self._about.cache_clear()
 
     def query(self, query: str, prefixes: dict[str, str] | None = None,
               use_default_graph_as_union: bool = True) -> ox.QuerySolutions | ox.QueryBoolean:
-        """A SELECT or ASK over the store's default dataset (the union of its graphs)."""
-        prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
+        """A SELECT or ASK over the store's default dataset: the union of its graphs (as
+        `RemoteBackend.check` makes sure), whatever `use_default_graph_as_union` says."""
+        text = prologue(prefixes or {}) + query
         try:
-            response = self.http.post(self.endpoint, data={"query": prologue + query}, headers={"Accept": RESULTS_XML})
+            response = self.http.post(self.endpoint, data={"query": text}, headers={"Accept": RESULTS_XML})
         except httpx.HTTPError as exc:
             raise StoreError(f"{self.endpoint}: cannot reach the store: {exc}") from None
         if not response.is_success:
@@ -82,6 +102,16 @@ class RemoteStore:
     def quads_for_pattern(self, subject: ox.NamedNode | None, predicate: ox.NamedNode | None,
                           object: ox.Term | None, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         """The KB's quads matching the pattern (None: any), in the KB's named graphs."""
+        if subject is not None and graph is None:
+            return [q for q in self._about(subject)
+                    if (predicate is None or q.predicate == predicate) and (object is None or q.object == object)]
+        return self._match(subject, predicate, object, graph)
+
+    def _subject_quads(self, subject: ox.NamedNode) -> tuple[ox.Quad, ...]:
+        return tuple(self._match(subject, None, None, None))
+
+    def _match(self, subject: ox.NamedNode | None, predicate: ox.NamedNode | None,
+               object: ox.Term | None, graph: ox.NamedNode | None) -> list[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": object, "g": graph}
         pattern = " ".join(_sparql(terms[v], v) for v in "spo")
         where = f"GRAPH {_sparql(graph, 'g')} {{ {pattern} }}"
@@ -123,7 +153,7 @@ class RemoteBackend(Backend):
     def store(self) -> RemoteStore:  # type: ignore[override]
         return self.remote
 
-    def store_path(self):
+    def store_path(self) -> NoReturn:
         raise StoreError("the KB is in a remote store: there is no local store to open")
 
     def check(self) -> None:
@@ -140,8 +170,10 @@ class RemoteBackend(Backend):
         if time.monotonic() - self._checked > VERSION_TTL:
             with self._lock:
                 if time.monotonic() - self._checked > VERSION_TTL:
-                    self._version = self._read_version() or self._version
-                    self._checked = time.monotonic()
+                    version = self._read_version() or self._version
+                    if version != self._version:
+                        self.remote.forget()
+                    self._version, self._checked = version, time.monotonic()
         return f"{self._version}+{self._updates}" if self._updates else self._version
 
     def _read_version(self) -> str | None:
@@ -164,34 +196,40 @@ class RemoteBackend(Backend):
                 raise StoreError(f"{self.endpoint}: cannot reach the store: {exc}") from None
             finally:
                 self._updates += 1
+                self.remote.forget()
         if response.status_code in (400, 401, 403):
             raise QueryError(_problem(self.endpoint, response) + " (the store must accept updates at this URL)")
         if not response.is_success:
             raise StoreError(_problem(self.endpoint, response))
 
 
-def query_kind(query: str) -> str:
-    """SelectQuery, AskQuery, ConstructQuery or DescribeQuery; QueryError when not a SPARQL query."""
-    try:
-        return parseQuery(query)[1].name
-    except Exception as exc:  # noqa: BLE001 -- pyparsing raises several kinds; all mean "not a query"
-        raise QueryError(f"malformed query: {str(exc).splitlines()[0]}") from None
+def is_graph_query(query: str) -> bool:
+    """Whether the query is a CONSTRUCT/DESCRIBE; QueryError when it is not a query the embedded
+    endpoint would take. Parsed by pyoxigraph over an empty store (SELECT and CONSTRUCT are lazy:
+    nothing is evaluated; an ASK is, over no data)."""
+    return isinstance(execute(ox.Store(), query), ox.QueryTriples)
 
 
 async def forward(request: Request, query: str, params: dict[str, list[str]]) -> StreamingResponse:
     """Ask the store in the negotiated format and stream its answer, all within the time limit."""
     backend: RemoteBackend = request.app.state.backend
-    kind = await anyio.to_thread.run_sync(query_kind, query)
-    graph = kind in GRAPH_QUERIES
+    graph = await anyio.to_thread.run_sync(is_graph_query, query)
     offers = GRAPH_TYPES if graph else RESULTS_TYPES
     fmt = negotiate(request.headers.get("accept"), offers, (params.get("format") or [None])[0],
                     default="ttl" if graph else "json")
-    form = [("query", query), *(("default-graph-uri", g) for g in params.get("default-graph-uri", [])),
+    form = [("query", PROLOGUE + query), *(("default-graph-uri", g) for g in params.get("default-graph-uri", [])),
             *(("named-graph-uri", g) for g in params.get("named-graph-uri", []))]
     deadline = anyio.current_time() + backend.timeout
-    http = _async_client(request, backend)
+    response = await _send(_async_client(request, backend), backend, form, offers[fmt])
+    media = response.headers.get("content-type", offers[fmt])
+    return StreamingResponse(_relay(response, deadline, backend.timeout), media_type=media, headers={"Vary": "Accept"})
+
+
+async def _send(http: httpx.AsyncClient, backend: RemoteBackend, form: list[tuple[str, str]],
+                accept: str) -> httpx.Response:
+    """The store's response, its head read within the time limit; its errors as ours (400 stays 400)."""
     upstream = http.build_request("POST", backend.endpoint, content=urllib.parse.urlencode(form).encode(),
-                                  headers={"Accept": offers[fmt], "Content-Type": FORM})
+                                  headers={"Accept": accept, "Content-Type": FORM})
     try:
         with anyio.fail_after(backend.timeout):
             response = await http.send(upstream, stream=True)
@@ -204,8 +242,7 @@ async def forward(request: Request, query: str, params: dict[str, list[str]]) ->
         await response.aclose()
         error = QueryError if response.status_code == 400 else StoreError
         raise error(_problem(backend.endpoint, response))
-    media = response.headers.get("content-type", offers[fmt])
-    return StreamingResponse(_relay(response, deadline, backend.timeout), media_type=media, headers={"Vary": "Accept"})
+    return response
 
 
 async def _relay(response: httpx.Response, deadline: float, limit: float) -> AsyncIterator[bytes]:
