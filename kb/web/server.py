@@ -32,4 +32,5 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
         backend.store()  # fail now, with a clear message, when there is no KB
     app = create_app(settings, backend)
     warm_index(app)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # h11, whatever else is installed: httptools accepts megabyte headers that h11 refuses
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", http="h11")
