@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-virtuoso", action="store_true", help="skip the Virtuoso reference")
     p.add_argument("--no-rdflib", action="store_true", help="skip the rdflib loading reference")
     p.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated subset of {','.join(STEPS)}")
+    p.add_argument("--render", action="store_true", help="only rewrite the report from OUT/results.json")
     p.add_argument("--small", action="store_true", help="a quick check of the harness (minutes): "
                    + ", ".join(f"{k}={v}" for k, v in SMALL.items()))
     return p
@@ -43,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("pages", "triples", "duration", "reference_duration", "connections", "tag_chars"):
         if getattr(args, name) < 1:
             parser().error(f"--{name.replace('_', '-')} must be at least 1, not {getattr(args, name)}")
+    if args.render:
+        from bench import report
+
+        results = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
+        args.results.write_text(report.render(results), encoding="utf-8")
+        return 0
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
     unknown = set(steps) - set(STEPS)
     if unknown:

@@ -53,14 +53,15 @@ def _head(r: dict) -> list[str]:
     meta = r["meta"]
     versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
     load = ", ".join(f"{x:.2f}" for x in meta["load_average_at_start"])
+    busiest = max([meta["load_average_at_start"][0], *r.get("step_load", {}).values()])
     return [
         "# Benchmarks", "",
         "Written by `make bench` (bench/run.py); every reference figure below was re-measured in the same run.", "",
-        f"- command: `{meta['command']}`",
+        f"- command: `{meta['command'].strip()}` (what `make bench` runs)",
         f"- run: {meta['started']} to {meta.get('finished', '…')}; code at {meta['git']}",
         f"- machine: {meta['machine']}; load average at start {load}"
-        + ("; **a busy, shared machine** (load above its core count): figures are lower than an idle machine's"
-           if meta["load_average_at_start"][0] > 2 else ""),
+        + (f"; **a busy machine**: 1-minute load up to {busiest:.1f} on 2 cores during the run (this run's own "
+           "processes included; see the end), so figures are lower than an idle machine's" if busiest > 2 else ""),
         f"- versions: {versions}",
         f"- archive: synthetic 许昌日报 pages from bench/corpus (seed {r['options']['seed']}); the parameters of "
         "queries/ set to the query KB's heaviest cases: "
