@@ -220,7 +220,10 @@ def _write_cache(snapshot: Path, result: PageResult) -> None:
         "roles": sorted({post.title for post in result.posts}),
     }
     path = snapshot / "pages" / f"{result.page.id}.json"
-    path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    # a new file renamed over the old: an add's cache files are hard links into the served snapshot
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _read_cache(path: Path) -> dict[str, Any]:

@@ -84,7 +84,10 @@ def test_build_add_replaces_exactly_the_changed_page(tmp_path):
 
     changed = pages / SEED_FILES[0].name
     changed.write_text(SEED_FILES[0].read_text(encoding="utf-8")[: 3000], encoding="utf-8")
+    before = (data / "current").resolve()
+    cached = (before / "pages" / f"{changed.stem}.json").read_bytes()
     run_kb("add", changed, "--data-dir", data, "--quiet")
+    assert (before / "pages" / f"{changed.stem}.json").read_bytes() == cached  # the old snapshot untouched
     sums = run_kb("query", "SELECT ?id { ?page <http://127.0.0.1:8000/ontology#sha256> ?id }",
                   "--data-dir", data, "--format", "json")
     ids = {b["id"]["value"].lower() for b in json.loads(sums.stdout)["results"]["bindings"]}
