@@ -19,6 +19,9 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 KB = [sys.executable, "-m", "kb"]
 
+sys.path.insert(0, str(ROOT))  # bench/ is a folder of the repository, not an installed package
+from bench.load.memory import children as child_pids  # noqa: E402  (a server's live query workers)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -99,14 +102,3 @@ def _no_proxy() -> None:
     os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
 
-def child_pids(pid: int) -> list[int]:
-    """Live child processes of `pid` (e.g. a server's query workers), read from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found

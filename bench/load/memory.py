@@ -8,6 +8,7 @@ from pathlib import Path
 
 
 def children(pid: int) -> list[int]:
+    """Live child processes of `pid` (e.g. a server's query workers), read from /proc."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
