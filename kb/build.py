@@ -6,6 +6,7 @@ only the pages that changed. Either way the new snapshot is published in one ato
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -17,9 +18,9 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import identity, rdf, void
+from kb import dump, identity, rdf, void
 from kb.config import Settings
-from kb.dump import write_dumps
+from kb.deflate import Part
 from kb.errors import KbError, PageError
 from kb.iris import Minter, reserved_page_id
 from kb.model import Entity, PageResult
@@ -52,31 +53,70 @@ def page_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _extract_safely(args: tuple[Path, Settings]) -> PageResult | PageError:
-    path, settings = args
+@dataclass(frozen=True)
+class Prepared:
+    """One page extracted and mapped to RDF in a worker: what a snapshot keeps of it."""
+
+    id: str
+    path: str
+    sha256: str
+    cache: dict[str, Any] | None  # None: the KB already has this page with the same content
+    nquads: bytes = b""  # its graph, for the store
+    parts: dict[str, Part] = field(default_factory=dict)  # its share of every dump, compressed
+
+
+_JOB: tuple[Settings, dict[str, str], Minter] | None = None  # each worker's settings and the KB's page checksums
+
+
+def _start_worker(settings: Settings, known: dict[str, str]) -> None:
+    global _JOB
+    _JOB = settings, known, Minter(settings.base)
+
+
+def _prepare(path: Path) -> Prepared | PageError:
+    """Extract, resolve namesakes and map one page, on a worker: the build's parallel part."""
+    assert _JOB is not None, "_start_worker runs first"
+    settings, known, mint = _JOB
     try:
-        return extract(path, settings)
+        result = extract(path, settings)
+        if known.get(result.page.id) == result.page.sha256:
+            return Prepared(result.page.id, result.page.path, result.page.sha256, None)
+        return _mapped(identity.qualify(result, settings), mint)  # same-named entities told apart
     except PageError as exc:
         return exc
     except Exception as exc:  # a bug on one page must not stop the others
         return PageError(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def extract_all(files: list[Path], settings: Settings, progress: bool) -> Iterator[PageResult | PageError]:
-    jobs = [(f, settings) for f in files]
+def _mapped(result: PageResult, mint: Minter) -> Prepared:
+    page, graph = result.page, mint.graph(result.page.id)
+    lines = dump.quad_lines(rdf.page_quads(result, mint), graph)
+    cache = {
+        "sha256": page.sha256,
+        "path": page.path,
+        "entities": [asdict(e) for e in result.entities],
+        "roles": sorted({post.title for post in result.posts}),
+    }
+    return Prepared(page.id, page.path, page.sha256, cache, dump.graph_text(graph, lines, "nq"),
+                    dump.graph_parts(graph, lines))
+
+
+def extract_all(files: list[Path], settings: Settings, known: dict[str, str],
+                progress: bool) -> Iterator[Prepared | PageError]:
     workers = min(os.cpu_count() or 1, max(1, len(files) // 4))
     bar = _progress(len(files), progress)
     if workers <= 1:
-        yield from _tick(map(_extract_safely, jobs), bar)
+        _start_worker(settings, known)
+        yield from _tick(map(_prepare, files), bar)
         return
-    with ProcessPoolExecutor(workers) as pool:
-        yield from _tick(pool.map(_extract_safely, jobs, chunksize=4), bar)
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings, known)) as pool:
+        yield from _tick(pool.map(_prepare, files, chunksize=4), bar)
 
 
-def _tick(results: Iterable[PageResult | PageError], bar) -> Iterator[PageResult | PageError]:
+def _tick(results: Iterable[Prepared | PageError], bar) -> Iterator[Prepared | PageError]:
     for result in results:
         if bar is not None:
-            bar.set_postfix_str(result.page.id if isinstance(result, PageResult) else "skipped", refresh=False)
+            bar.set_postfix_str(result.id if isinstance(result, Prepared) else "skipped", refresh=False)
             bar.update()
         yield result
     if bar is not None:
@@ -114,12 +154,12 @@ def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) 
         open_store_read_only(current / "store").backup(str(snapshot / "store"))
         shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
         store = ox.Store(str(snapshot / "store"))
-        known = {p.stem: _read_cache(p)["sha256"] for p in (snapshot / "pages").glob("*.json")}
+        known = {p.stem: json.loads(p.read_text(encoding="utf-8"))["sha256"] for p in (snapshot / "pages").glob("*.json")}
         report = _ingest(store, snapshot, files, settings, progress, known)
         if not report.changed:
             del store
             shutil.rmtree(snapshot)
-            report.pages, report.triples = len(known), len(open_store_read_only(current / "store"))
+            report.pages, report.triples = len(known), json.loads((current / "COMPLETE").read_text())["triples"]
             return report
         return _complete(data, store, snapshot, settings, report)
 
@@ -140,30 +180,29 @@ def _require_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settings, progress: bool,
             known: dict[str, str]) -> BuildReport:
-    """Extract pages into the snapshot: each page's graph replaced, its cache written."""
+    """Extract pages into the snapshot: each page's graph replaced, its files written."""
     mint = Minter(settings.base)
     report = BuildReport()
     changed = _changed(files, settings, progress, known, report)
     if known:  # an add: a few pages, each replacing its graph
-        for result in changed:
-            store.clear_graph(mint.graph(result.page.id))
-            store.extend(list(rdf.page_quads(result, mint)))
-            _write_cache(snapshot, result)
-    else:  # a build: one bulk load of every page (a load per page cost ~0.1 s and left many small files)
-        store.bulk_extend(quad for result in changed
-                          for quad in _cached(snapshot, result, rdf.page_quads(result, mint)))
+        for page in changed:
+            store.clear_graph(mint.graph(page.id))
+            store.load(page.nquads, format=ox.RdfFormat.N_QUADS)
+            _save(snapshot, page)
+    else:  # a build: one bulk load of every page, parsed by the store (a load per page cost ~0.1 s)
+        store.bulk_load(io.BufferedReader(_Chunks(_saved(snapshot, changed)), 1 << 20),
+                        format=ox.RdfFormat.N_QUADS)
     return report
 
 
 def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[str, str],
-             report: BuildReport) -> Iterator[PageResult]:
-    """The extracted pages that are new or changed, each counted or skipped (with the reason) in `report`."""
+             report: BuildReport) -> Iterator[Prepared]:
+    """The prepared pages that are new or changed, each counted or skipped (with the reason) in `report`."""
     seen: dict[str, str] = {}
-    for result in extract_all(files, settings, progress):
-        if isinstance(result, PageError):
-            report.skipped.append(result)
+    for page in extract_all(files, settings, known, progress):
+        if isinstance(page, PageError):
+            report.skipped.append(page)
             continue
-        page = result.page
         if reason := reserved_page_id(page.id):
             report.skipped.append(PageError(page.path, reason))
             continue
@@ -171,29 +210,37 @@ def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[
             report.skipped.append(PageError(page.path, f"same page id {page.id!r} as {seen[page.id]}: rename one"))
             continue
         seen[page.id] = page.path
-        if known.get(page.id) == page.sha256:
+        if page.cache is None:
             report.unchanged += 1
             continue
         report.changed += 1
-        yield identity.qualify(result, settings)  # same-named entities told apart, from this page
+        yield page
 
 
-def _cached(snapshot: Path, result: PageResult, quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
-    """The page's quads, then its cache written: a page is cached once its quads are in."""
-    yield from quads
-    _write_cache(snapshot, result)
+def _saved(snapshot: Path, pages: Iterable[Prepared]) -> Iterator[bytes]:
+    """Each page's quads, once its files are in the snapshot."""
+    for page in pages:
+        _save(snapshot, page)
+        yield page.nquads
 
 
 def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport) -> BuildReport:
     """Resolve entities over every page of the snapshot, finish it, and publish it."""
-    caches = [_read_cache(p) for p in sorted((snapshot / "pages").glob("*.json"))]
     mint = Minter(settings.base)
-    store.clear_graph(mint.entities_graph())
-    entities = resolve(tuple(_entity(e) for e in cache["entities"]) for cache in caches)
-    roles = {title for cache in caches for title in cache["roles"]}
-    store.bulk_extend(rdf.entity_quads(entities, roles, mint))
-    _finish(store, snapshot, settings)
-    report.pages, report.triples = len(caches), len(store)
+    parts_index, entities, roles = _read_pages(snapshot)
+    graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in parts_index}
+    graphs[mint.entities_graph()] = _replace_graph(store, mint.entities_graph(),
+                                                   rdf.entity_quads(entities, roles, mint))
+    graphs[mint.ontology()] = _replace_graph(store, mint.ontology(), rdf.ontology_quads(mint))
+    void.add_description(store, settings)  # before the dumps, so that they carry it
+    graphs[mint.void_graph()] = dump.graph_parts(mint.void_graph(), dump.store_graph_lines(store, mint.void_graph()))
+    store.flush()
+    store.optimize()  # loading leaves many small files; merged, lookups are 3-10x faster
+    in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], parts_index)
+                for g in sorted(graphs, key=str))
+    files = dump.write_dumps(snapshot / "dumps", in_order)
+    void.write_description(store, snapshot, settings)  # with the dumps' sizes and checksums
+    report.pages, report.triples = len(parts_index), {f.format: f.statements for f in files}["nq"]
     del store
     built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH}}
     (snapshot / "COMPLETE").write_text(json.dumps(built, ensure_ascii=False))
@@ -201,33 +248,68 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     return report
 
 
-def _finish(store: ox.Store, snapshot: Path, settings: Settings) -> None:
-    """What every new snapshot gets once its pages are in: the dataset description, the dumps."""
-    rdf.publish_ontology(store, Minter(settings.base))
-    void.add_description(store, settings)  # before the dumps, so that they carry it
-    store.flush()
-    store.optimize()  # page-by-page loading leaves many small files; merged, lookups are 3-10x faster
-    write_dumps(store, snapshot / "dumps")
-    void.write_description(store, snapshot, settings)  # with the dumps' sizes and checksums
+def _read_pages(snapshot: Path) -> tuple[dict[str, dict], tuple[Entity, ...], set[str]]:
+    """What the snapshot's page files say: where each page's dump parts are, the entities, the roles."""
+    parts_index, found, roles = {}, [], set()
+    for path in sorted((snapshot / "pages").glob("*.json")):
+        cache = json.loads(path.read_text(encoding="utf-8"))
+        parts_index[path.stem] = cache["parts"]
+        found.append(tuple(_entity(e) for e in cache["entities"]))
+        roles.update(cache["roles"])
+    return parts_index, resolve(found), roles
 
 
-def _write_cache(snapshot: Path, result: PageResult) -> None:
-    """What later adds need of a page without re-extracting it: its checksum and entities."""
-    cache = {
-        "sha256": result.page.sha256,
-        "path": result.page.path,
-        "entities": [asdict(e) for e in result.entities],
-        "roles": sorted({post.title for post in result.posts}),
-    }
-    path = snapshot / "pages" / f"{result.page.id}.json"
-    # a new file renamed over the old: an add's cache files are hard links into the served snapshot
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+def _replace_graph(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> dict[str, Part]:
+    """Put (or replace) one graph in the store; its dump parts."""
+    lines = dump.quad_lines(quads, graph)
+    store.clear_graph(graph)
+    store.bulk_load(dump.graph_text(graph, lines, "nq"), format=ox.RdfFormat.N_QUADS)
+    return dump.graph_parts(graph, lines)
+
+
+def _save(snapshot: Path, page: Prepared) -> None:
+    """What later builds and adds need of a page without re-extracting it: its checksum, entities
+    and dump parts. New files renamed over the old: an add's files are hard links into the served snapshot."""
+    folder, offset, index = snapshot / "pages", 0, {}
+    for fmt, part in page.parts.items():
+        index[fmt] = [offset, len(part.data), part.crc, part.size, part.statements]
+        offset += len(part.data)
+    _replace_file(folder / f"{page.id}.parts", b"".join(part.data for part in page.parts.values()))
+    cache = {**(page.cache or {}), "parts": index}
+    _replace_file(folder / f"{page.id}.json", json.dumps(cache, ensure_ascii=False).encode("utf-8"))
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
-def _read_cache(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+def _page_parts(snapshot: Path, page: str, parts_index: dict[str, dict]) -> dict[str, Part]:
+    data = (snapshot / "pages" / f"{page}.parts").read_bytes()
+    return {fmt: Part(data[start:start + length], crc, size, statements)
+            for fmt, (start, length, crc, size, statements) in parts_index[page].items()}
+
+
+class _Chunks(io.RawIOBase):
+    """A readable file over an iterator of byte strings (for the store's bulk loader)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._rest = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._rest = chunk
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
 
 
 def _entity(data: dict[str, Any]) -> Entity:

@@ -1,27 +1,30 @@
 """Write the whole KB as RDF: triples (ttl, nt, jsonld) or quads with named graphs (nq, trig).
 
-Dumps are deterministic: two builds of the same pages give byte-identical files. Every format is
-derived from one canonical order: the N-Quads lines of the store, sorted by graph, subject,
-predicate, object (bytes), rdf:type first, blank nodes relabelled canonically within each graph.
-Triple formats are the union of the graphs, each triple once. The store writes the lines (in Rust);
-Turtle, TriG and JSON-LD are streamed from them.
+Dumps are deterministic: two builds of the same pages give byte-identical files. Each graph is
+written on its own in canonical order (its N-Triples lines sorted as bytes, rdf:type first, blank
+nodes relabelled canonically) and the graphs follow one another sorted by name. No triple is in
+two graphs (kb.rdf), so a triple format is the graphs' triples one after the other, each once.
+
+A build compresses each page graph's share of every format once, in the extraction worker
+(`graph_parts`), and assembles the dump files from the parts (kb.deflate): `kb add` recompresses
+only the pages and graphs that changed.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
-import multiprocessing
-import os
+import shutil
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Mapping
 
 import pyoxigraph as ox
 
 from kb.config import Settings
-from kb.dump_jsonld import write_jsonld
+from kb.deflate import GzipWriter, Part, compress
+from kb.dump_jsonld import Compactor, load_context, nodes_json
 from kb.store import DataDir
 from kb.vocab import PREFIXES
 
@@ -32,12 +35,13 @@ MEDIA_TYPES = {
     "trig": "application/trig",
     "jsonld": "application/ld+json",
 }
-QUAD_FORMATS = ("nq", "trig")
+FORMATS = tuple(MEDIA_TYPES)
 MANIFEST = "manifest.json"
+Graph = ox.NamedNode | ox.DefaultGraph
 _TYPE = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-_TYPE_KEY = b" \x00 "
-GZIP_LEVEL = 6  # level 9 is ~3x slower for ~3% smaller files
-_SHARED: "Canonical | None" = None  # what write_dumps' forked workers read (inherited, not pickled)
+_TYPE_KEY = b" \x00 "  # sorts before any IRI; NUL is always escaped in N-Triples
+_PREFIX_LINES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()).encode("utf-8")
+_JSONLD_SEPARATOR = b",\n"
 
 
 @dataclass(frozen=True)
@@ -54,54 +58,93 @@ class DumpFile:
     statements: int  # triples (ttl, nt, jsonld) or quads (nq, trig)
 
 
-class Canonical:
-    """The store's content in canonical order, as N-Quads and N-Triples lines (bytes, no final ' .')."""
-
-    def __init__(self, store: ox.Store) -> None:
-        quads: list[bytes] = []
-        triples: set[bytes] = set()
-        for graph in _graphs(store):
-            lines = _graph_lines(store, graph)
-            triples.update(lines)
-            suffix = b"" if isinstance(graph, ox.DefaultGraph) else b" " + str(graph).encode("utf-8")
-            quads.extend(line + suffix for line in _unkey(lines))
-        self.quad_lines = quads
-        self.triple_lines = _unkey(sorted(triples))
-
-    def lines(self, fmt: str) -> list[bytes]:
-        return self.quad_lines if fmt in QUAD_FORMATS else self.triple_lines
+def canonical_lines(ntriples: bytes, graph: Graph) -> list[bytes]:
+    """N-Triples text as sorted, distinct lines without the final ' .' (rdf:type first)."""
+    lines = ntriples.replace(b" .\n", b"\n").splitlines()
+    if not lines:
+        return []
+    if b"_:" in ntriples:
+        lines = _relabel_blank_nodes(lines, graph)
+    keyed = sorted(set(b"\n".join(lines).replace(_TYPE, _TYPE_KEY).split(b"\n")))  # a triple stated twice is one
+    return b"\n".join(keyed).replace(_TYPE_KEY, _TYPE).split(b"\n")
 
 
-def dump(settings: Settings, fmt: str, out: BinaryIO) -> None:
-    """`kb dump`: the current snapshot in one format, uncompressed."""
-    write(DataDir(settings.data_dir).open_read(), fmt, out)
+def graph_text(graph: Graph, lines: list[bytes], fmt: str) -> bytes:
+    """One graph's share of a dump in `fmt`, without the file's header and footer."""
+    if fmt in ("nt", "nq"):
+        return _lines_text(graph, lines, fmt)
+    return graph_texts(graph, lines)[fmt]
 
 
-def write(store: ox.Store, fmt: str, out: BinaryIO) -> int:
-    """Write `store` as `fmt` to `out`; return the number of triples or quads written."""
-    return _write(Canonical(store), fmt, out)
+def graph_texts(graph: Graph, lines: list[bytes]) -> dict[str, bytes]:
+    """One graph's share of every dump format."""
+    if not lines:
+        return dict.fromkeys(FORMATS, b"")
+    nt = _lines_text(graph, lines, "nt")
+    triples = list(ox.parse(nt, ox.RdfFormat.N_TRIPLES))  # quads in the default graph: serialized as triples
+    ttl = _without_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    return {"ttl": ttl, "nt": nt, "nq": _lines_text(graph, lines, "nq"), "trig": _in_graph(graph, ttl),
+            "jsonld": _JSONLD_SEPARATOR.join(nodes_json(triples, _compactor()))}
 
 
-def write_dumps(store: ox.Store, folder: Path) -> list[DumpFile]:
-    """The downloadable dumps of a snapshot, gzipped, and their manifest (served under /dumps/).
+def graph_parts(graph: Graph, lines: list[bytes]) -> dict[str, Part]:
+    """One graph's share of every dump, compressed."""
+    return {fmt: compress(text, len(lines)) for fmt, text in graph_texts(graph, lines).items()}
 
-    The formats are written in parallel by forked processes that share the canonical lines."""
-    global _SHARED
+
+def _lines_text(graph: Graph, lines: list[bytes], fmt: str) -> bytes:
+    if not lines:
+        return b""
+    if fmt == "nq" and not isinstance(graph, ox.DefaultGraph):
+        end = f" {graph} .\n".encode("utf-8")
+    else:
+        end = b" .\n"
+    return end.join(lines) + end
+
+
+def _in_graph(graph: Graph, turtle: bytes) -> bytes:
+    """TriG: the graph's Turtle (one triple block per subject, literals on one line) in its graph block."""
+    if isinstance(graph, ox.DefaultGraph) or not turtle:
+        return turtle
+    return f"{graph} {{\n\t".encode("utf-8") + turtle[:-1].replace(b"\n", b"\n\t") + b"\n}\n"
+
+
+def store_graph_lines(store: ox.Store, graph: Graph) -> list[bytes]:
+    return canonical_lines(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), graph)
+
+
+def quad_lines(quads: Iterable[ox.Quad], graph: Graph) -> list[bytes]:
+    """The canonical lines of quads that are all in `graph`."""
+    return canonical_lines(ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES), graph)
+
+
+def write_dumps(folder: Path, graphs: Iterable[Mapping[str, Part]]) -> list[DumpFile]:
+    """The downloadable dumps (gzip) and their manifest, from every graph's parts in dump order."""
     folder.mkdir(parents=True, exist_ok=True)
-    _SHARED = Canonical(store)
+    outputs = {fmt: open(folder / f"kb.{fmt}.gz", "wb") for fmt in FORMATS}
     try:
-        with multiprocessing.get_context("fork").Pool(min(len(MEDIA_TYPES), os.cpu_count() or 1)) as pool:
-            files = pool.starmap(_dump_shared, [(fmt, folder / f"kb.{fmt}.gz") for fmt in MEDIA_TYPES])
+        writers = {fmt: GzipWriter(out) for fmt, out in outputs.items()}
+        for fmt, writer in writers.items():
+            writer.add(compress(_header(fmt)))
+        separator, empty = compress(_JSONLD_SEPARATOR), True
+        for parts in graphs:
+            if parts["jsonld"].size:
+                if not empty:
+                    writers["jsonld"].add(separator)
+                empty = False
+            for fmt, writer in writers.items():
+                writer.add(parts[fmt])
+        for fmt, writer in writers.items():
+            writer.add(compress(_footer(fmt)))
+            writer.close()
     finally:
-        _SHARED = None
-    manifest = {"files": [asdict(f) for f in files]}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        for out in outputs.values():
+            out.close()
+    files = [DumpFile(f"kb.{fmt}.gz", fmt, MEDIA_TYPES[fmt], "gzip", w.bytes, w.uncompressed_bytes,
+                      w.sha256.hexdigest(), w.statements) for fmt, w in writers.items()]
+    (folder / MANIFEST).write_text(json.dumps({"files": [asdict(f) for f in files]}, indent=2) + "\n",
+                                   encoding="utf-8")
     return files
-
-
-def _dump_shared(fmt: str, path: Path) -> DumpFile:
-    assert _SHARED is not None, "write_dumps forks after setting the shared lines"
-    return _write_gzipped(_SHARED, fmt, path)
 
 
 def read_manifest(folder: Path) -> list[DumpFile]:
@@ -113,53 +156,66 @@ def read_manifest(folder: Path) -> list[DumpFile]:
     return [DumpFile(**entry) for entry in data["files"]]
 
 
-def _write(canonical: Canonical, fmt: str, out: BinaryIO) -> int:
-    lines = canonical.lines(fmt)
-    if fmt in ("nt", "nq"):
-        out.writelines(_with_dot(lines))
-    elif fmt == "jsonld":
-        write_jsonld(_parse(lines, ox.RdfFormat.N_TRIPLES), out)
+def dump(settings: Settings, fmt: str, out: BinaryIO) -> None:
+    """`kb dump`: the current snapshot in one format, uncompressed: the build's file when it has one."""
+    data = DataDir(settings.data_dir)
+    written = data.current() / "dumps" / f"kb.{fmt}.gz"
+    if written.exists():
+        with gzip.open(written, "rb") as dumped:
+            shutil.copyfileobj(dumped, out, 1 << 20)
     else:
-        syntax = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.TRIG
-        source = ox.RdfFormat.N_TRIPLES if fmt == "ttl" else ox.RdfFormat.N_QUADS
-        ox.serialize(_parse(lines, source), out, syntax, prefixes=PREFIXES)
-    return len(lines)
+        write(data.open_read(), fmt, out)
 
 
-def _write_gzipped(canonical: Canonical, fmt: str, path: Path) -> DumpFile:
-    with open(path, "wb") as raw:
-        hashing = _HashingWriter(raw)
-        # no file name and mtime 0 in the gzip header: the same content gives the same bytes
-        with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, compresslevel=GZIP_LEVEL, mtime=0) as gz:
-            counting = _CountingWriter(gz)
-            statements = _write(canonical, fmt, counting)
-    return DumpFile(path.name, fmt, MEDIA_TYPES[fmt], "gzip", hashing.size, counting.size,
-                    hashing.sha256.hexdigest(), statements)
+def write(store: ox.Store, fmt: str, out: BinaryIO) -> int:
+    """Write `store` as `fmt` to `out`; return the number of triples or quads written."""
+    out.write(_header(fmt))
+    count, empty = 0, True
+    for graph in _graphs(store):
+        lines = store_graph_lines(store, graph)
+        if fmt == "jsonld" and lines and not empty:
+            out.write(_JSONLD_SEPARATOR)
+        empty = empty and not lines
+        out.write(graph_text(graph, lines, fmt))
+        count += len(lines)
+    out.write(_footer(fmt))
+    return count
 
 
-def _graphs(store: ox.Store) -> list:
-    named = sorted(store.named_graphs(), key=str)
-    return [ox.DefaultGraph(), *named]
+def _graphs(store: ox.Store) -> list[Graph]:
+    return [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
 
 
-def _graph_lines(store: ox.Store, graph) -> list[bytes]:
-    """One graph's triples as sorted N-Triples lines, dumped by the store itself (in Rust)."""
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    # rdf:type sorts first (`a` leads in pretty Turtle); NUL is always escaped in N-Triples
-    lines = data.replace(_TYPE, _TYPE_KEY).replace(b" .\n", b"\n").splitlines()
-    if b"_:" in data:
-        lines = _relabel_blank_nodes(lines)
-    lines.sort()
-    return lines
+def _header(fmt: str) -> bytes:
+    if fmt in ("ttl", "trig"):
+        return _PREFIX_LINES
+    if fmt == "jsonld":
+        context = json.dumps(load_context(), ensure_ascii=False).encode("utf-8")
+        return b'{"@context": ' + context + b',\n"@graph": [\n'
+    return b""
 
 
-def _unkey(lines: list[bytes]) -> list[bytes]:
-    return [line.replace(_TYPE_KEY, _TYPE) for line in lines]
+def _footer(fmt: str) -> bytes:
+    return b"\n]}\n" if fmt == "jsonld" else b""
 
 
-def _relabel_blank_nodes(lines: list[bytes]) -> list[bytes]:
+def _without_prefixes(text: bytes) -> bytes:
+    """A serializer's output without its @prefix lines: the file's header declares them once."""
+    start = 0
+    while text.startswith(b"@prefix ", start):
+        start = text.index(b"\n", start) + 1
+    return text[start:]
+
+
+@cache
+def _compactor() -> Compactor:
+    return Compactor(load_context())
+
+
+def _relabel_blank_nodes(lines: list[bytes], graph: Graph) -> list[bytes]:
     """Blank nodes get canonical labels (RDFC-1.0 on just the triples holding them: a blank
-    node's canonical label depends only on those), so the same content gives the same dump."""
+    node's canonical label depends only on those), tagged with their graph so that the blank
+    nodes of two graphs never share a label in a file holding both."""
     keep, blank = [], ox.Dataset()
     for line in lines:
         triple = next(ox.parse(line + b" .", ox.RdfFormat.N_TRIPLES)).triple if b"_:" in line else None
@@ -168,70 +224,13 @@ def _relabel_blank_nodes(lines: list[bytes]) -> list[bytes]:
         else:
             keep.append(line)
     blank.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    keep.extend(str(quad.triple).encode("utf-8").replace(_TYPE, _TYPE_KEY) for quad in blank)
+    tag = hashlib.sha256(str(graph).encode("utf-8")).hexdigest()[:8]
+    for quad in blank:
+        s, o = (ox.BlankNode(f"g{tag}{t.value}") if isinstance(t, ox.BlankNode) else t
+                for t in (quad.subject, quad.object))
+        keep.append(str(ox.Triple(s, quad.predicate, o)).encode("utf-8"))
     return keep
 
 
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def _with_dot(lines: list[bytes], chunk: int = 8192) -> Iterator[bytes]:
-    """The lines as N-Triples/N-Quads text, in chunks: one write per line costs more than the gzip."""
-    for start in range(0, len(lines), chunk):
-        yield b" .\n".join(lines[start:start + chunk]) + b" .\n"
-
-
-def _parse(lines: list[bytes], fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
-    """Parse the canonical lines back to terms (fast, in Rust), keeping their order."""
-    return ox.parse(io.BufferedReader(_LinesReader(lines), 1 << 16), fmt)
-
-
-class _LinesReader(io.RawIOBase):
-    """A readable file over a list of lines, adding ' .\\n' to each: no second copy in memory."""
-
-    def __init__(self, lines: list[bytes]) -> None:
-        self._lines = iter(lines)
-        self._rest = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        size = len(buffer)
-        chunks, filled = [self._rest], len(self._rest)
-        while filled < size:
-            line = next(self._lines, None)
-            if line is None:
-                break
-            chunks.append(line + b" .\n")
-            filled += len(line) + 3
-        data = b"".join(chunks)
-        buffer[: min(size, len(data))] = data[:size]
-        self._rest = data[size:]
-        return min(size, len(data))
-
-
-class _HashingWriter(io.RawIOBase):
-    def __init__(self, out: BinaryIO) -> None:
-        self._out, self.size, self.sha256 = out, 0, hashlib.sha256()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.sha256.update(data)
-        self.size += len(data)
-        return self._out.write(data)
-
-
-class _CountingWriter(io.RawIOBase):
-    def __init__(self, out: BinaryIO) -> None:
-        self._out, self.size = out, 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.size += len(data)
-        return self._out.write(data)

@@ -34,7 +34,8 @@ class Compactor:
     def __init__(self, context: dict) -> None:
         self.prefixes: list[tuple[str, str]] = []
         self.terms: dict[str, list[Term]] = {}
-        self.classes: dict[str, str] = {}
+        self.classes: dict[str, str] = {}  # class IRI -> its name; memoizes compact_iri for the others
+        self._plans: dict[tuple[str, object], tuple[str, bool, bool]] = {}
         raw = {k: v for k, v in context.items() if not k.startswith("@")}
         for name, value in raw.items():
             if isinstance(value, str) and value.endswith(("/", "#")):
@@ -66,17 +67,29 @@ class Compactor:
         return iri
 
     def class_name(self, iri: str) -> str:
-        return self.classes.get(iri) or self.compact_iri(iri)
+        name = self.classes.get(iri)
+        if name is None:
+            name = self.classes[iri] = self.compact_iri(iri)
+        return name
 
     def key_and_value(self, predicate: str, obj) -> tuple[str, object, bool]:
         """(key, JSON value, is_set) for one object of `predicate`."""
+        kind = _kind(obj)
+        plan = self._plans.get((predicate, kind))
+        if plan is None:  # decided once per predicate and kind of value: dumps repeat both a lot
+            plan = self._plans[(predicate, kind)] = self._plan(predicate, obj)
+        key, plain, is_set = plan
+        return key, obj.value if plain else self.value_object(obj), is_set
+
+    def _plan(self, predicate: str, obj) -> tuple[str, bool, bool]:
+        """(key, whether the plain value is enough, is_set)."""
         terms = self.terms.get(predicate, ())
         for term in terms:
             if _matches(term, obj):
-                return term.name, obj.value, term.is_set
+                return term.name, True, term.is_set
         if terms:  # a value object is read as written, whatever the term's coercion
-            return terms[0].name, self.value_object(obj), terms[0].is_set
-        return self.compact_iri(predicate), self.value_object(obj), False
+            return terms[0].name, False, terms[0].is_set
+        return self.compact_iri(predicate), False, False
 
     def value_object(self, obj) -> dict:
         if isinstance(obj, ox.NamedNode):
@@ -88,6 +101,15 @@ class Compactor:
         if obj.datatype.value != XSD_STRING:
             return {"@value": obj.value, "@type": self.compact_iri(obj.datatype.value)}
         return {"@value": obj.value}
+
+
+def _kind(obj) -> object:
+    """What decides how a value is written: an IRI, a blank node, or a literal's language and datatype."""
+    if isinstance(obj, ox.NamedNode):
+        return "@id"
+    if isinstance(obj, ox.BlankNode):
+        return "_:"
+    return obj.language, obj.datatype.value
 
 
 def _matches(term: Term, obj) -> bool:
@@ -111,12 +133,14 @@ def write_jsonld(triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO, context:
     {"@context": ..., "@graph": [nodes]}."""
     context = context if context is not None else load_context()
     compactor = Compactor(context)
-    out.write(b'{"@context": ' + json.dumps(context, ensure_ascii=False).encode("utf-8") + b',\n"@graph": [')
-    separator = b"\n"
-    for node in _nodes(triples, compactor):
-        out.write(separator + json.dumps(node, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        separator = b",\n"
+    out.write(b'{"@context": ' + json.dumps(context, ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n')
+    out.write(b",\n".join(nodes_json(triples, compactor)))
     out.write(b"\n]}\n")
+
+
+def nodes_json(triples: Iterable[ox.Triple | ox.Quad], compactor: Compactor) -> list[bytes]:
+    """One JSON object per subject (sorted input), as UTF-8 with sorted keys: the same bytes every time."""
+    return [json.dumps(node, ensure_ascii=False, sort_keys=True).encode("utf-8") for node in _nodes(triples, compactor)]
 
 
 def _nodes(triples: Iterable[ox.Triple | ox.Quad], compactor: Compactor) -> Iterator[dict]:

@@ -12,6 +12,7 @@ rebuild, in any page order, and when pages are added. Nothing a user may link to
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
@@ -20,6 +21,7 @@ from kb.vocab import ONTOLOGY_PATH, Namespace, kb_namespace
 
 # characters RFC 3987 forbids in an IRI path segment, plus '/', '?' and '#'
 _UNSAFE = " \"<>\\^`{|}%/?#"
+_NEEDS_QUOTING = re.compile("[" + re.escape(_UNSAFE) + "\x00-\x1f]")
 QUALIFIER_SEPARATOR = "~"  # unreserved in IRIs (never encoded), not a character of Chinese names
 # page ids that would make a page's graph IRI clash with the KB's own graphs, or a path step
 RESERVED_PAGE_IDS = frozenset({"entities", "void", ".", ".."})
@@ -34,6 +36,8 @@ KIND_PATHS = {
 
 def segment(value: str) -> str:
     """One path segment: Chinese stays readable, only unsafe characters are percent-encoded."""
+    if not _NEEDS_QUOTING.search(value):  # nearly every segment: no per-character work
+        return value
     return "".join(quote(ch, safe="") if ch in _UNSAFE or ord(ch) < 0x20 else ch for ch in value)
 
 

@@ -313,10 +313,3 @@ def ontology_quads(mint: Minter) -> list[Quad]:
         return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     except SyntaxError as exc:
         raise ConfigError(f"cannot publish the ontology under base {mint.base!r}: {exc}") from None
-
-
-def publish_ontology(store: ox.Store, mint: Minter) -> None:
-    """Put (or replace) the ontology in the store: dereferenced and dumped like the data."""
-    quads = ontology_quads(mint)
-    store.clear_graph(mint.ontology())
-    store.bulk_extend(quads)
