@@ -27,6 +27,7 @@ from kb.model import Entity, PageResult
 from kb.pipeline import extract
 from kb.stages.resolve import resolve
 from kb.store import DataDir, open_store_read_only
+from kb.vocab import SCHEMA
 
 PAGE_SUFFIXES = (".txt",)
 BUILT_WITH = ("base", "city", "province")  # settings a KB keeps: adds must mint IRIs as the build did
@@ -96,6 +97,7 @@ def _mapped(result: PageResult, mint: Minter) -> Prepared:
         "path": page.path,
         "entities": [asdict(e) for e in result.entities],
         "roles": sorted({post.title for post in result.posts}),
+        "tally": asdict(void.Tally.of_lines(lines)),
     }
     return Prepared(page.id, page.path, page.sha256, cache, dump.graph_text(graph, lines, "nq"),
                     dump.graph_parts(graph, lines))
@@ -225,21 +227,25 @@ def _saved(snapshot: Path, pages: Iterable[Prepared]) -> Iterator[bytes]:
 
 
 def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport) -> BuildReport:
-    """Resolve entities over every page of the snapshot, finish it, and publish it."""
+    """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it."""
     mint = Minter(settings.base)
-    parts_index, entities, roles = _read_pages(snapshot)
+    parts_index, tally, entities, roles = _read_pages(snapshot)
     graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in parts_index}
-    graphs[mint.entities_graph()] = _replace_graph(store, mint.entities_graph(),
-                                                   rdf.entity_quads(entities, roles, mint))
-    graphs[mint.ontology()] = _replace_graph(store, mint.ontology(), rdf.ontology_quads(mint))
-    void.add_description(store, settings)  # before the dumps, so that they carry it
-    graphs[mint.void_graph()] = dump.graph_parts(mint.void_graph(), dump.store_graph_lines(store, mint.void_graph()))
+    entity_lines = dump.quad_lines(rdf.entity_quads(entities, roles, mint), mint.entities_graph())
+    for graph, lines in ((mint.entities_graph(), entity_lines),
+                         (mint.ontology(), dump.quad_lines(rdf.ontology_quads(mint), mint.ontology()))):
+        graphs[graph] = _replace_graph(store, graph, lines)
+        tally.add(void.Tally.of_lines(lines))
+    described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
+    # in the store and the dumps, so that they carry it
+    graphs[mint.void_graph()] = _replace_graph(store, mint.void_graph(), dump.quad_lines(
+        (ox.Quad(t.subject, t.predicate, t.object, mint.void_graph()) for t in described), mint.void_graph()))
     store.flush()
     store.optimize()  # loading leaves many small files; merged, lookups are 3-10x faster
     in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], parts_index)
                 for g in sorted(graphs, key=str))
     files = dump.write_dumps(snapshot / "dumps", in_order)
-    void.write_description(store, snapshot, settings)  # with the dumps' sizes and checksums
+    void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
     report.pages, report.triples = len(parts_index), {f.format: f.statements for f in files}["nq"]
     del store
     built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH}}
@@ -248,20 +254,21 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     return report
 
 
-def _read_pages(snapshot: Path) -> tuple[dict[str, dict], tuple[Entity, ...], set[str]]:
-    """What the snapshot's page files say: where each page's dump parts are, the entities, the roles."""
-    parts_index, found, roles = {}, [], set()
+def _read_pages(snapshot: Path) -> tuple[dict[str, dict], void.Tally, tuple[Entity, ...], set[str]]:
+    """What the snapshot's page files say: where each page's dump parts are, what its graph
+    counts for the description, the entities resolved over all pages, the roles."""
+    parts_index, tally, found, roles = {}, void.Tally(), [], set()
     for path in sorted((snapshot / "pages").glob("*.json")):
         cache = json.loads(path.read_text(encoding="utf-8"))
         parts_index[path.stem] = cache["parts"]
+        tally.add(void.Tally(**cache["tally"]))
         found.append(tuple(_entity(e) for e in cache["entities"]))
         roles.update(cache["roles"])
-    return parts_index, resolve(found), roles
+    return parts_index, tally, resolve(found), roles
 
 
-def _replace_graph(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> dict[str, Part]:
-    """Put (or replace) one graph in the store; its dump parts."""
-    lines = dump.quad_lines(quads, graph)
+def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes]) -> dict[str, Part]:
+    """Put (or replace) one graph, given as canonical lines, in the store; its dump parts."""
     store.clear_graph(graph)
     store.bulk_load(dump.graph_text(graph, lines, "nq"), format=ox.RdfFormat.N_QUADS)
     return dump.graph_parts(graph, lines)

@@ -1,14 +1,17 @@
 """The dataset described in VoID and DCAT: size, entities per class, endpoint, licence, dates,
 the software that made it, and the dumps with their sizes and checksums.
 
-Two layers, because the dumps cannot hold their own checksums: `add_description` puts the
-description of the data in the store (graph {base}graph/void) before the dumps are written, so
-it is inside them; `write_description` then adds the dump files (size, SHA-256) and writes the
-whole as <snapshot>/void.ttl, served at /.well-known/void.
+Two layers, because the dumps cannot hold their own checksums: a build puts the description of
+the data in its own graph ({base}graph/void) before the dumps are written, so it is inside them;
+`write_description` then adds the dump files (size, SHA-256) and writes the whole as
+<snapshot>/void.ttl, served at /.well-known/void. A build counts from tallies of each graph
+(`Tally`, made as the graph is mapped); a store served as it is gets counted by SPARQL.
 """
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote
@@ -48,19 +51,106 @@ def _select(store: ox.Store, query: str, base: str) -> list[ox.QuerySolution]:
     return list(store.query(query, prefixes=prefixes(base), use_default_graph_as_union=True))
 
 
+@dataclass
+class Tally:
+    """What the description counts, summable over graphs (no subject is described in two graphs,
+    kb.rdf): a build tallies each page's graph once, in the worker that maps it."""
+
+    triples: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # class IRI -> subjects typed with it
+    typed: int = 0  # subjects with any type
+    times: list[str] = field(default_factory=list)  # first and last extraction time, N-Triples terms
+    agents: list[str] = field(default_factory=list)  # software IRIs
+    mentions: dict[str, int] = field(default_factory=dict)  # IRI -> items mentioning it
+
+    @classmethod
+    def of_lines(cls, lines: list[bytes]) -> "Tally":
+        """The tally of one graph's canonical N-Triples lines (kb.dump)."""
+        classes, mentions, typed, times, agents = Counter(), Counter(), set(), [], set()
+        for line in lines:
+            subject, predicate, obj = line.decode("utf-8").split(" ", 2)
+            if predicate == _RDF_TYPE:
+                classes[obj[1:-1]] += 1
+                typed.add(subject)
+            elif predicate == _MENTIONS:
+                mentions[obj[1:-1]] += 1
+            elif predicate == _GENERATED_AT:
+                times.append(obj)
+            elif predicate == _ASSOCIATED_WITH:
+                agents.add(obj[1:-1])
+        return cls(len(lines), dict(classes), len(typed), _span(times), sorted(agents), dict(mentions))
+
+    def add(self, other: "Tally") -> None:
+        self.triples += other.triples
+        self.typed += other.typed
+        self.classes = dict(Counter(self.classes) + Counter(other.classes))
+        self.mentions = dict(Counter(self.mentions) + Counter(other.mentions))
+        self.times = _span(self.times + other.times)
+        self.agents = sorted({*self.agents, *other.agents})
+
+    def most_mentioned(self, among: set[str]) -> str | None:
+        counts = [(-n, iri) for iri, n in self.mentions.items() if iri in among]
+        return min(counts)[1] if counts else None
+
+
+_RDF_TYPE, _MENTIONS = f"<{RDF.type.value}>", f"<{SCHEMA.mentions.value}>"
+_GENERATED_AT, _ASSOCIATED_WITH = f"<{PROV.generatedAtTime.value}>", f"<{PROV.wasAssociatedWith.value}>"
+
+
+def subjects_typed(lines: list[bytes], cls: NamedNode) -> set[str]:
+    """The IRIs typed `cls` in a graph's canonical N-Triples lines."""
+    marker = f" {_RDF_TYPE} {cls}".encode("utf-8")
+    return {line[1:line.index(b">")].decode("utf-8") for line in lines if line.endswith(marker)}
+
+
+def _span(times: list[str]) -> list[str]:
+    """The first and last of xsd:dateTime literals written alike (UTC, seconds): they sort as text."""
+    return [min(times), max(times)] if times else []
+
+
 def describe(store: ox.Store, settings: Settings) -> list[Triple]:
-    """The VoID/DCAT description of everything in the store but the description itself."""
+    """The VoID/DCAT description of everything in a store but the description itself (kb serve --data)."""
+    mint = Minter(settings.base)
+    return _described(_tally(store, mint), _example(store, mint), settings)
+
+
+def describe_tally(tally: Tally, people: set[str], settings: Settings) -> list[Triple]:
+    """The same description from a build's tally; `people`: the IRIs of schema:Person."""
+    example = tally.most_mentioned(people)
+    return _described(tally, NamedNode(example) if example else None, settings)
+
+
+def _described(tally: Tally, example: NamedNode | None, settings: Settings) -> list[Triple]:
     mint = Minter(settings.base)
     dataset = mint.dataset()
     triples = [Triple(s, p, o) for s, p, o in _dataset(mint, settings)]
-    triples.append(Triple(dataset, VOID.triples, _integer(_size(store, mint))))
-    triples += _partitions(store, mint)
-    triples += _dates(store, mint)
-    triples += _agents(store, mint)
-    example = _select(store, EXAMPLE, mint.base)
-    if example:
-        triples.append(Triple(dataset, VOID.exampleResource, example[0]["p"]))
+    triples.append(Triple(dataset, VOID.triples, _integer(tally.triples)))
+    triples += _partitions(tally, mint)
+    if tally.times:
+        first, last = (next(ox.parse(f"<x:s> <x:p> {t} .", ox.RdfFormat.N_TRIPLES)).object for t in tally.times)
+        triples += [Triple(dataset, DCTERMS.created, first), Triple(dataset, DCTERMS.modified, last)]
+    triples += _agents(tally.agents)
+    if example is not None:
+        triples.append(Triple(dataset, VOID.exampleResource, example))
     return triples
+
+
+def _tally(store: ox.Store, mint: Minter) -> Tally:
+    """The tally of a store, by SPARQL over the union of its graphs (the description's own left out)."""
+    rows = [row for row in _select(store, CLASS_COUNTS, mint.base) if isinstance(row["class"], NamedNode)]
+    times = _select(store, TIMES, mint.base)[0]
+    return Tally(
+        triples=_size(store, mint),
+        classes={row["class"].value: int(row["n"].value) for row in rows},
+        typed=int(_select(store, TYPED, mint.base)[0]["n"].value),
+        times=[str(times["first"]), str(times["last"])] if times["first"] is not None else [],
+        agents=[row["agent"].value for row in _select(store, AGENTS, mint.base)],
+    )
+
+
+def _example(store: ox.Store, mint: Minter) -> NamedNode | None:
+    example = _select(store, EXAMPLE, mint.base)
+    return example[0]["p"] if example else None
 
 
 def _dataset(mint: Minter, settings: Settings) -> Iterator[tuple[NamedNode, NamedNode, NamedNode | Literal]]:
@@ -94,19 +184,16 @@ def _size(store: ox.Store, mint: Minter) -> int:
     return len(store) - sum(1 for _ in store.quads_for_pattern(None, None, None, mint.void_graph()))
 
 
-def _partitions(store: ox.Store, mint: Minter) -> list[Triple]:
+def _partitions(tally: Tally, mint: Minter) -> list[Triple]:
     """Entities per class (void:classPartition), and how many typed entities in all."""
     dataset, curies = mint.dataset(), prefixes(mint.base)
     triples: list[Triple] = []
-    rows = _select(store, CLASS_COUNTS, mint.base)
-    classes = [(row["class"], row["n"]) for row in rows if isinstance(row["class"], NamedNode)]
-    for cls, count in classes:
-        part = NamedNode(f"{dataset.value}#class-{segment(_curie(cls.value, curies))}")
-        triples += [Triple(dataset, VOID.classPartition, part), Triple(part, VOID_CLASS, cls),
-                    Triple(part, VOID.entities, _integer(int(count.value)))]
-    typed = _select(store, TYPED, mint.base)[0]["n"]
-    triples.append(Triple(dataset, VOID.classes, _integer(len(classes))))
-    triples.append(Triple(dataset, VOID.entities, _integer(int(typed.value))))
+    for cls, count in sorted(tally.classes.items()):
+        part = NamedNode(f"{dataset.value}#class-{segment(_curie(cls, curies))}")
+        triples += [Triple(dataset, VOID.classPartition, part), Triple(part, VOID_CLASS, NamedNode(cls)),
+                    Triple(part, VOID.entities, _integer(count))]
+    triples.append(Triple(dataset, VOID.classes, _integer(len(tally.classes))))
+    triples.append(Triple(dataset, VOID.entities, _integer(tally.typed)))
     return triples
 
 
@@ -117,31 +204,14 @@ def _curie(iri: str, curies: dict[str, str]) -> str:
     return iri
 
 
-def _dates(store: ox.Store, mint: Minter) -> list[Triple]:
-    """Created and modified: the oldest and newest extraction times (reproducible, see rdf.py)."""
-    row, dataset = _select(store, TIMES, mint.base)[0], mint.dataset()
-    if row["first"] is None:
-        return []
-    return [Triple(dataset, DCTERMS.created, row["first"]), Triple(dataset, DCTERMS.modified, row["last"])]
-
-
-def _agents(store: ox.Store, mint: Minter) -> list[Triple]:
-    """The versions of kb that made the page graphs (their IRIs end with the version)."""
+def _agents(agents: list[str]) -> list[Triple]:
+    """The versions of kb that made the graphs (their IRIs end with the version)."""
     triples = []
-    for row in _select(store, AGENTS, mint.base):
-        agent = row["agent"]
-        version = unquote(agent.value.rsplit("/", 1)[-1])
+    for iri in agents:
+        agent, version = NamedNode(iri), unquote(iri.rsplit("/", 1)[-1])
         triples += [Triple(agent, RDF.type, PROV.SoftwareAgent), Triple(agent, RDF.type, SCHEMA.SoftwareApplication),
                     Triple(agent, SCHEMA.name, Literal("kb")), Triple(agent, SCHEMA.softwareVersion, Literal(version))]
     return triples
-
-
-def add_description(store: ox.Store, settings: Settings) -> None:
-    """Put (or replace) the description in the store, in its own graph, so the dumps carry it."""
-    graph = Minter(settings.base).void_graph()
-    store.clear_graph(graph)
-    triples = describe(store, settings)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
 def distributions(folder: Path, mint: Minter) -> list[Triple]:
@@ -176,11 +246,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_description(store: ox.Store, snapshot: Path, settings: Settings) -> Path:
-    """The description in the store plus the dumps now written: <snapshot>/void.ttl."""
+def write_description(described: list[Triple], snapshot: Path, settings: Settings) -> Path:
+    """The description (in the store and the dumps) plus the dumps now written: <snapshot>/void.ttl."""
     mint = Minter(settings.base)
-    stored = [q.triple for q in store.quads_for_pattern(None, None, None, mint.void_graph())]
-    triples = sorted({*stored, *distributions(snapshot / "dumps", mint)}, key=str)
+    triples = sorted({*described, *distributions(snapshot / "dumps", mint)}, key=str)
     path = snapshot / FILE_NAME
     ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=prefixes(settings.base))
     return path
