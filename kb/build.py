@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -40,6 +41,13 @@ class BuildReport:
     unchanged: int = 0  # pages given again with the same content (kb add)
     triples: int = 0
     skipped: list[PageError] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each phase (kept in COMPLETE)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[phase] = round(time.perf_counter() - started, 3)
 
 
 def page_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -141,8 +149,8 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
         snapshot = data.new_snapshot()
         (snapshot / "pages").mkdir()
         store = ox.Store(str(snapshot / "store"))
-        report = _ingest(store, snapshot, files, settings, progress, known={})
-        return _complete(data, store, snapshot, settings, report)
+        report = _ingest(store, snapshot, files, settings, progress, {}, BuildReport())
+        return _complete(data, store, snapshot, settings, report, merge=True)
 
 
 def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) -> BuildReport:
@@ -152,18 +160,20 @@ def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) 
     with _locked(data):
         current = data.current()
         settings = _as_built(settings, current)
-        snapshot = data.new_snapshot()
-        open_store_read_only(current / "store").backup(str(snapshot / "store"))
-        shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
+        snapshot, report = data.new_snapshot(), BuildReport()
+        with report.timed("copy"):  # hard links: the served snapshot stays as it is
+            open_store_read_only(current / "store").backup(str(snapshot / "store"))
+            shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
+            known = {p.stem: json.loads(p.read_text(encoding="utf-8"))["sha256"]
+                     for p in (snapshot / "pages").glob("*.json")}
         store = ox.Store(str(snapshot / "store"))
-        known = {p.stem: json.loads(p.read_text(encoding="utf-8"))["sha256"] for p in (snapshot / "pages").glob("*.json")}
-        report = _ingest(store, snapshot, files, settings, progress, known)
+        report = _ingest(store, snapshot, files, settings, progress, known, report)
         if not report.changed:
             del store
             shutil.rmtree(snapshot)
             report.pages, report.triples = len(known), json.loads((current / "COMPLETE").read_text())["triples"]
             return report
-        return _complete(data, store, snapshot, settings, report)
+        return _complete(data, store, snapshot, settings, report, merge=False)
 
 
 def _as_built(settings: Settings, snapshot: Path) -> Settings:
@@ -181,12 +191,17 @@ def _require_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settings, progress: bool,
-            known: dict[str, str]) -> BuildReport:
+            known: dict[str, str], report: BuildReport) -> BuildReport:
     """Extract pages into the snapshot: each page's graph replaced, its files written."""
     mint = Minter(settings.base)
-    report = BuildReport()
     changed = _changed(files, settings, progress, known, report)
-    if known:  # an add: a few pages, each replacing its graph
+    with report.timed("pages"):
+        _load(store, snapshot, changed, mint, bulk=not known)
+    return report
+
+
+def _load(store: ox.Store, snapshot: Path, changed: Iterator[Prepared], mint: Minter, bulk: bool) -> None:
+    if not bulk:  # an add: a few pages, each replacing its graph
         for page in changed:
             store.clear_graph(mint.graph(page.id))
             store.load(page.nquads, format=ox.RdfFormat.N_QUADS)
@@ -194,7 +209,6 @@ def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settin
     else:  # a build: one bulk load of every page, parsed by the store (a load per page cost ~0.1 s)
         store.bulk_load(io.BufferedReader(_Chunks(_saved(snapshot, changed)), 1 << 20),
                         format=ox.RdfFormat.N_QUADS)
-    return report
 
 
 def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[str, str],
@@ -226,29 +240,38 @@ def _saved(snapshot: Path, pages: Iterable[Prepared]) -> Iterator[bytes]:
         yield page.nquads
 
 
-def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport) -> BuildReport:
-    """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it."""
+def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport,
+              merge: bool) -> BuildReport:
+    """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it.
+    `merge`: compact the store's files (after a build; an add's few writes do not need the
+    rewrite of a whole archive's store)."""
     mint = Minter(settings.base)
-    parts_index, tally, entities, roles = _read_pages(snapshot)
-    graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in parts_index}
-    entity_lines = dump.quad_lines(rdf.entity_quads(entities, roles, mint), mint.entities_graph())
-    for graph, lines in ((mint.entities_graph(), entity_lines),
-                         (mint.ontology(), dump.quad_lines(rdf.ontology_quads(mint), mint.ontology()))):
-        graphs[graph] = _replace_graph(store, graph, lines)
-        tally.add(void.Tally.of_lines(lines))
-    described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
-    # in the store and the dumps, so that they carry it
-    graphs[mint.void_graph()] = _replace_graph(store, mint.void_graph(), dump.quad_lines(
-        (ox.Quad(t.subject, t.predicate, t.object, mint.void_graph()) for t in described), mint.void_graph()))
-    store.flush()
-    store.optimize()  # loading leaves many small files; merged, lookups are 3-10x faster
-    in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], parts_index)
-                for g in sorted(graphs, key=str))
-    files = dump.write_dumps(snapshot / "dumps", in_order)
-    void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
+    with report.timed("entities"):
+        parts_index, tally, entities, roles = _read_pages(snapshot)
+        graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in parts_index}
+        entity_lines = dump.quad_lines(rdf.entity_quads(entities, roles, mint), mint.entities_graph())
+        for graph, lines in ((mint.entities_graph(), entity_lines),
+                             (mint.ontology(), dump.quad_lines(rdf.ontology_quads(mint), mint.ontology()))):
+            graphs[graph] = _replace_graph(store, graph, lines)
+            tally.add(void.Tally.of_lines(lines))
+    with report.timed("description"):
+        described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
+        # in the store and the dumps, so that they carry it
+        graphs[mint.void_graph()] = _replace_graph(store, mint.void_graph(), dump.quad_lines(
+            (ox.Quad(t.subject, t.predicate, t.object, mint.void_graph()) for t in described), mint.void_graph()))
+    with report.timed("store"):
+        store.flush()
+        if merge:  # a bulk load leaves many small files; merged, lookups are 3-10x faster
+            store.optimize()
+    with report.timed("dumps"):
+        in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], parts_index)
+                    for g in sorted(graphs, key=str))
+        files = dump.write_dumps(snapshot / "dumps", in_order)
+        void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
     report.pages, report.triples = len(parts_index), {f.format: f.statements for f in files}["nq"]
     del store
-    built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH}}
+    built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH},
+             "seconds": report.seconds}
     (snapshot / "COMPLETE").write_text(json.dumps(built, ensure_ascii=False))
     data.publish(snapshot)
     return report
