@@ -123,7 +123,9 @@ class Bench:
 
     def step_dumps(self) -> None:
         found = {"kb_triples": building.triples(self.kb1m), "kb_dump": dumps.dump_all(self.kb1m, self.o.out / "dumps"),
-                 "native": dumps.native(self.kb1m, self.o.out / "dumps"), "build_time_dumps": dumps.build_time_dumps(self.kb1m)}
+                 "native": dumps.native(self.kb1m, self.o.out / "dumps"), "from_store": dumps.from_store(self.kb1m),
+                 "all_from_parts": dumps.all_from_parts(self.kb1m, self.o.out / "dumps"),
+                 "build_phases": building.phases(self.kb1m), "build_time_dumps": dumps.build_time_dumps(self.kb1m)}
         nt = self.o.out / "dumps" / "kb.nt"
         if nt.exists() and nt.stat().st_size:
             found["loaders"] = dumps.loaders(nt, self.o.out, self.o.rdflib)

@@ -2,6 +2,7 @@
 and `kb add` of one more page into the built KB."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,7 +31,14 @@ def build(corpus: Path, data_dir: Path, timeout: float) -> dict:
         return found
     found["triples"] = triples(data_dir)
     found["disk_mb"] = disk_mb(data_dir)
+    found["phases"] = phases(data_dir)
     return found
+
+
+def phases(data_dir: Path) -> dict[str, float]:
+    """Wall seconds of each phase of the last build or add, as kb recorded them (COMPLETE)."""
+    complete = Path(data_dir) / "current" / "COMPLETE"
+    return json.loads(complete.read_text(encoding="utf-8")).get("seconds", {}) if complete.exists() else {}
 
 
 def disk_mb(folder: Path) -> float:
@@ -66,12 +74,14 @@ def add(corpus: Path, data_dir: Path, added: Path, seed: int) -> dict:
     page = added / f"{records[-1]['id']}_x{number}.txt"  # a page id that no run has added yet
     page.write_text(texts[0], encoding="utf-8")
     runs = {"new page": proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=7200)}
+    phased = {"new page": phases(data_dir)}
     page.write_text(texts[1], encoding="utf-8")
     runs["changed page (replacement)"] = proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=7200)
+    phased["changed page (replacement)"] = phases(data_dir)
     runs["unchanged page (no-op)"] = proc.kb("add", page, "--data-dir", data_dir, "--quiet", timeout=7200)
     found = {"kb_pages": len(records), "kb_triples": before, "seconds": {k: r.seconds for k, r in runs.items()},
              "peak_pss_mb": max(r.peak_pss_mb for r in runs.values()), "ok": all(r.ok for r in runs.values()),
-             "command": " ".join(map(str, runs["new page"].command[2:]))}
+             "command": " ".join(map(str, runs["new page"].command[2:])), "phases": phased}
     if not found["ok"]:
         found["error"] = next(r.summary() for r in runs.values() if not r.ok)
     else:
