@@ -95,3 +95,27 @@ def test_normalize_keeps_the_first_copy_of_a_doubled_run():
     text, offsets = normalize(source)
     assert text == "我市学生有序入学"
     assert offsets[:-1] == tuple(range(8))
+
+
+@pytest.mark.parametrize("source, expected", [
+    # characters doubled one by one are overprinting only with a doubled quote among them
+    ("谢谢谢谢大大家家来了。", "谢谢谢谢大大家家来了。"),
+    ("他说““好好””，大家都笑了。", "他说“好”，大家都笑了。"),
+    # a line ending in a photo credit or a continuation note ends its paragraph
+    ("市长张国晖在调研时强调，要加快推进各项重点工作，\n确保项目早日建成投产。记者 乔利峰 摄\n市民在公园里散步，感受春天的气息，",
+     "市长张国晖在调研时强调，要加快推进各项重点工作，确保项目早日建成投产。记者乔利峰摄\n市民在公园里散步，感受春天的气息，"),
+    ("要加快推进项目建设，抓好疫情防控工作（下转第六版）\n全市上下要以更加饱满的精神状态，奋力推动，",
+     "要加快推进项目建设，抓好疫情防控工作（下转第六版）\n全市上下要以更加饱满的精神状态，奋力推动，"),
+    # a lead or a wire dateline starts a paragraph even after a line that runs on
+    ("全市上下要以更加饱满的精神状态，奋力推动高质量发展，\n本报讯（记者 石冠兵）12月23日，峰会开幕。",
+     "全市上下要以更加饱满的精神状态，奋力推动高质量发展，\n本报讯（记者石冠兵）12月23日，峰会开幕。"),
+    ("全市上下要以更加饱满的精神状态，奋力推动高质量发展，\n新华社北京12月23日电 峰会开幕。",
+     "全市上下要以更加饱满的精神状态，奋力推动高质量发展，\n新华社北京12月23日电峰会开幕。"),
+    # ideographic spaces open a text box and separate a title from a dateline as plain ones do
+    ("整治脏乱问题进行了调研，取得实效。\n\u3000\u3000楚雷到襄城县调研时要求\n做强民营经济",
+     "整治脏乱问题进行了调研，取得实效。\n\n楚雷到襄城县调研时要求\n做强民营经济"),
+    ("许昌市统计公报\u3000 4月 8日，市区中央公园电动车充电站开通。", "许昌市统计公报\n4月8日，市区中央公园电动车充电站开通。"),
+])
+def test_normalize_breaks_at_notes_leads_and_boxes(source, expected):
+    assert normalize(source)[0] == expected
+    _assert_offsets(source)

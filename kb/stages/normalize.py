@@ -17,50 +17,56 @@ from __future__ import annotations
 
 import re
 from statistics import median
-from typing import Iterable
+from typing import Iterable, Sequence
 
 NAME = "kb.normalize.v3"
 
 _HAN = r"\u3400-\u9fff"
 _CJK = rf"{_HAN}\u3000-\u303f\uff00-\uffef“”‘’、，。：；！？（）《》·—…●"
 _SPACE = r"[ \t\u00a0\u3000]"
-# each pattern opens with a lookahead for a space: the engine then skips to spaces quickly
+# each pattern opens with a space, a newline or a lookahead for a space: the engine then skips to them quickly
 _STRAY = re.compile(rf"(?={_SPACE})(?:(?<=[{_CJK}]){_SPACE}+|{_SPACE}+(?=[{_CJK}]))")
-_EDGE = re.compile(rf"^{_SPACE}+|{_SPACE}+$|\r", re.M)
-_BOX_START = re.compile(rf"(?<=\n){_SPACE}+(?=\S)")
+_EDGE = re.compile(rf"(?=[ \t\u00a0\u3000\r])(?:^{_SPACE}+|{_SPACE}+$|\r)", re.M)
+_BOX_START = re.compile(rf"\n({_SPACE}+)(?=\S)")  # group 1: the spaces
 # a space between a title and a caption printed on one line: `…统计公报 4月 8日，` (not `2017 年 4 月`)
-_DATE_BREAK = re.compile(rf"(?={_SPACE})(?<=[{_HAN}》”])(?<!年){_SPACE}+"
+_DATE_BREAK = re.compile(rf"{_SPACE}(?<=[{_HAN}》”]{_SPACE})(?<!年{_SPACE}){_SPACE}*"
                          rf"(?=\d{{1,2}}{_SPACE}*月{_SPACE}*\d{{1,2}}{_SPACE}*日{_SPACE}*[，,])")
 # overprinting: a run of 3+ characters (3+ distinct, one of them Chinese) printed twice in a row,
 # or 3+ characters each doubled with a doubled quote among them (`““疫疫””`)
 _RUN_TWICE = re.compile(r"(\S{3,40}?)\1")
 _CHARS_TWICE = re.compile(r"(?:(\S)\1){3,}")
 _QUOTES = set("“”‘’\"'《》（）")
+# the lines where _CHARS_TWICE can find a run to undo print a quote doubled: found by this, far faster
+_QUOTE_TWICE = re.compile(r"([“”‘’\"'《》（）])\1")
 
 # a line ending so ends its text: a sentence mark (maybe quoted), a photo credit, a continuation note
 _FINAL_MARKS, _FINAL_QUOTES = tuple("。！？…：；"), "”’」』"
 _FINAL_NOTE = re.compile(r"(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
 _FINAL_NOTE_MAX = 12  # the longest _FINAL_NOTE: only a line's last characters are searched
+_FINAL_NOTE_LAST = tuple("摄片）)")  # what a _FINAL_NOTE ends with: other lines skip the search
 _BODY_PUNCT = re.compile(r"[，。；！？、,;]")
 _SENTENCE_ENDS, _CLOSERS = tuple("。！？!?…"), "”’」』\"')）"  # a paragraph ends in one, maybe closed
 _MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on
 _CONTENT = re.compile(r"[^\S\n]*(\S[^\n]*)")  # a line that is not blank, from its first character
 _NO_JOIN_START = re.compile(r"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|本报记者\S{2,4}$)")
+_NO_JOIN_FIRST = tuple("本新（(●·")  # what a _NO_JOIN_START starts with
 
 Edit = tuple[int, int, str]
 
 
 def normalize(source: str) -> tuple[str, tuple[int, ...]]:
     """Return the normalized text and, for each of its characters, its index in `source`."""
-    text1, offsets1 = _apply(source, list(range(len(source) + 1)), _line_edits(source))
+    text1, offsets1 = _apply(source, range(len(source) + 1), _line_edits(source))
     text2, offsets2 = _apply(text1, offsets1, _join_edits(text1, offsets1, source))
     text3, offsets3 = _apply(text2, offsets2, _repeat_edits(text2))
     return text3, tuple(offsets3)
 
 
-def _apply(text: str, offsets: list[int], edits: list[Edit]) -> tuple[str, list[int]]:
+def _apply(text: str, offsets: Sequence[int], edits: list[Edit]) -> tuple[str, Sequence[int]]:
     """Replace each [start, end) by its text, no longer than what it replaces (its characters map
     to those of [start, end) in order); edits must not overlap."""
+    if not edits:  # most pages repeat no paragraph: nothing to copy
+        return text, offsets
     parts: list[str] = []
     out: list[int] = []
     pos = 0
@@ -81,7 +87,7 @@ def _apply(text: str, offsets: list[int], edits: list[Edit]) -> tuple[str, list[
 
 def _line_edits(source: str) -> list[Edit]:
     edits = _undouble_edits(source)
-    edits += [(m.start(), m.end(), m.group()) for m in _BOX_START.finditer(source)]  # kept
+    edits += [(m.start(1), m.end(1), m.group(1)) for m in _BOX_START.finditer(source)]  # kept
     edits += [(m.start(), m.end(), "\n") for m in _DATE_BREAK.finditer(source)]
     edits += [(m.start(), m.end(), "") for rx in (_STRAY, _EDGE) for m in rx.finditer(source)]
     return _merge(edits)
@@ -101,7 +107,7 @@ def _merge(edits: list[Edit]) -> list[Edit]:
 def _undouble_edits(source: str) -> list[Edit]:
     """Deletions of the second copy of overprinted runs, in the lines that show overprinting."""
     starts = sorted({source.rfind("\n", 0, m.start()) + 1
-                     for rx in (_RUN_TWICE, _CHARS_TWICE) for m in rx.finditer(source)})
+                     for rx in (_RUN_TWICE, _QUOTE_TWICE) for m in rx.finditer(source)})
     edits: list[Edit] = []
     for start in starts:
         end = source.find("\n", start)
@@ -148,7 +154,7 @@ def _doubled_pieces(token: str) -> list[tuple[int, int]]:
 Line = tuple[int, int]
 
 
-def _join_edits(text: str, offsets: list[int], source: str) -> list[Edit]:
+def _join_edits(text: str, offsets: Sequence[int], source: str) -> list[Edit]:
     """One edit per gap between two lines: joined (""), paragraph ("\\n") or block ("\\n\\n")."""
     content = [m.span(1) for m in _CONTENT.finditer(text)]
     if not content:
@@ -179,7 +185,7 @@ def _line_spacing(text: str, content: list[Line]) -> int:
     return 2 if double else 1
 
 
-def _gap(text: str, offsets: list[int], source: str, start: int, end: int, spacing: int = 1) -> str:
+def _gap(text: str, offsets: Sequence[int], source: str, start: int, end: int, spacing: int = 1) -> str:
     """What separates two lines: a new text box, a break made in pass 1, blank lines, a newline."""
     gap = text[start:end]
     if not gap.endswith("\n"):
@@ -230,7 +236,9 @@ def _continues(a: str, b: str, width: float) -> bool:
     wide = len(a) >= 0.75 * width or _MID_SENTENCE.search(a) is not None
     if not wide or a.rstrip(_FINAL_QUOTES).endswith(_FINAL_MARKS):
         return False
-    return _FINAL_NOTE.search(a, len(a) - _FINAL_NOTE_MAX) is None and _NO_JOIN_START.match(b) is None
+    if a.endswith(_FINAL_NOTE_LAST) and _FINAL_NOTE.search(a, len(a) - _FINAL_NOTE_MAX) is not None:
+        return False
+    return not b.startswith(_NO_JOIN_FIRST) or _NO_JOIN_START.match(b) is None
 
 
 # pass 3: repeated paragraphs -----------------------------------------------------------------

@@ -15,6 +15,7 @@ NAME = "kb.orgs.v1"
 # after a body's short form, characters that make it part of a title or of a longer name
 _BODY_CONTINUES = re.compile("[书副常秘办会委员主党组宣统政纪监工机大领部督扩]")
 _COUNT = re.compile(r"(?=[等两二三四五六七八九十\d])等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")
+_COUNTED = re.compile("家(?:企业|公司|单位)")  # what every _COUNT ends with: found far faster
 _LISTED = re.compile(r"(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
 _LIST_REACH = 80  # characters before a count that a list of names may take
 _MIN_PREFIX = 2  # characters a name needs before its suffix
@@ -78,7 +79,9 @@ def _not_endings() -> re.Pattern[str]:
 
 def _counted(text: Text) -> list[Found]:
     """Names listed before a count of companies (甲科技、乙电子两家企业): companies."""
-    out = []
+    out: list[Found] = []
+    if _COUNTED.search(text.text) is None:  # half the pages count no companies
+        return out
     for count in _COUNT.finditer(text.text):
         listed = _LISTED.search(text.text, max(0, count.start() - _LIST_REACH), count.start())
         if listed is None:

@@ -112,8 +112,10 @@ def listed(text: Text, known: set[str]) -> list[Found]:
     """Lists joined by 、 with two or more members known as names or read by rjieba as people
     (王某、李某、张某): every member is a name."""
     found = []
-    for start, members in text.memo("people.lists", lambda: _lists(text.text)):
-        if sum(_person_like(text, pos, member, known) for pos, member in _offsets(start, members)) < 2:
+    lists = text.memo("people.lists", lambda: [(start, members, _offsets(start, members))
+                                               for start, members in _lists(text.text)])
+    for start, members, offsets in lists:
+        if sum(_person_like(text, pos, member, known) for pos, member in offsets) < 2:
             continue
         pos = start
         for member in members:

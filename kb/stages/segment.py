@@ -107,6 +107,8 @@ def _body_span(page: Page, draft: Draft) -> tuple[int, int]:
 
 
 def _final_note(chunk: str) -> re.Match[str] | None:
+    if not chunk.rstrip().endswith(("）", ")")):  # every note ends so: most bodies are done here
+        return None
     found = list(CONTINUATION.finditer(chunk))
     return found[-1] if found and not chunk[found[-1].end():].strip() else None
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import rjieba
 
@@ -26,7 +26,8 @@ _FUNCTION_TAGS = frozenset({"p", "c", "d", "r", "u", "uj", "ul", "ud", "ug", "uz
 _LEVELS = frozenset("省市县区")
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j", "eng", "m"})
 _YEAR = re.compile(r"\d{2,4}年(度)?|\d+")
-_COUNT = re.compile(r"(\d+|[一二两三四五六七八九十百千几多首各每]+)大?[个家批项件座]")  # 32个, 一批: counts end a name
+_COUNTED = tuple("个家批项件座")
+_COUNT = re.compile(rf"(\d+|[一二两三四五六七八九十百千几多首各每]+)大?[{''.join(_COUNTED)}]")  # 32个, 一批: counts end a name
 _OPENING, _CLOSING = "（(“", "）)”"
 
 
@@ -161,8 +162,11 @@ class Text:
         word, tag = self.tokens[i]
         if verbs is not None and tag == "v" and word not in verbs:
             return True
-        after_number = i > 0 and self.tokens[i - 1][1] == "m"  # 十九届, 第一期
-        return word in stop or (tag in _FUNCTION_TAGS and not after_number) or _COUNT.fullmatch(word) is not None
+        if word in stop:
+            return True
+        if tag in _FUNCTION_TAGS and not (i > 0 and self.tokens[i - 1][1] == "m"):  # not 十九届, 第一期
+            return True
+        return word.endswith(_COUNTED) and _COUNT.fullmatch(word) is not None
 
 
 @lru_cache(maxsize=32)
@@ -192,9 +196,9 @@ class ItemIndex:
         return self.items[k]
 
 
-@dataclass(frozen=True)
-class Found:
-    """One name found in the compact text: what kind, its full name, and how it was printed."""
+class Found(NamedTuple):
+    """One name found in the compact text: what kind, its full name, and how it was printed.
+    (A NamedTuple, not a frozen dataclass: pages make hundreds, and this builds 2-3 times faster.)"""
 
     kind: str
     name: str
