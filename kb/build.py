@@ -21,12 +21,12 @@ import pyoxigraph as ox
 
 from kb import dump, identity, rdf, void
 from kb.config import Settings
+from kb.catalog import Catalog
 from kb.deflate import Part
 from kb.errors import KbError, PageError
 from kb.iris import Minter, reserved_page_id
-from kb.model import Entity, PageResult
+from kb.model import PageResult
 from kb.pipeline import extract
-from kb.stages.resolve import resolve
 from kb.store import DataDir, open_store_read_only
 from kb.vocab import SCHEMA
 
@@ -148,9 +148,9 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
     with _locked(data):
         snapshot = data.new_snapshot()
         (snapshot / "pages").mkdir()
-        store = ox.Store(str(snapshot / "store"))
-        report = _ingest(store, snapshot, files, settings, progress, {}, BuildReport())
-        return _complete(data, store, snapshot, settings, report, merge=True)
+        store, catalog = ox.Store(str(snapshot / "store")), Catalog()
+        report = _ingest(store, snapshot, files, settings, progress, catalog, BuildReport())
+        return _complete(data, store, snapshot, settings, report, catalog, merge=True)
 
 
 def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) -> BuildReport:
@@ -164,16 +164,16 @@ def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) 
         with report.timed("copy"):  # hard links: the served snapshot stays as it is
             open_store_read_only(current / "store").backup(str(snapshot / "store"))
             shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
-            known = {p.stem: json.loads(p.read_text(encoding="utf-8"))["sha256"]
-                     for p in (snapshot / "pages").glob("*.json")}
+            catalog = Catalog.load(current)
         store = ox.Store(str(snapshot / "store"))
-        report = _ingest(store, snapshot, files, settings, progress, known, report)
+        report = _ingest(store, snapshot, files, settings, progress, catalog, report)
         if not report.changed:
             del store
             shutil.rmtree(snapshot)
-            report.pages, report.triples = len(known), json.loads((current / "COMPLETE").read_text())["triples"]
+            report.pages = len(catalog.pages)
+            report.triples = json.loads((current / "COMPLETE").read_text(encoding="utf-8"))["triples"]
             return report
-        return _complete(data, store, snapshot, settings, report, merge=False)
+        return _complete(data, store, snapshot, settings, report, catalog, merge=False)
 
 
 def _as_built(settings: Settings, snapshot: Path) -> Settings:
@@ -191,24 +191,21 @@ def _require_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settings, progress: bool,
-            known: dict[str, str], report: BuildReport) -> BuildReport:
-    """Extract pages into the snapshot: each page's graph replaced, its files written."""
+            catalog: Catalog, report: BuildReport) -> BuildReport:
+    """Extract pages into the snapshot: each page's graph replaced, its files written, the catalog counting it."""
     mint = Minter(settings.base)
+    known = {page: entry["sha256"] for page, entry in catalog.pages.items()}
     changed = _changed(files, settings, progress, known, report)
     with report.timed("pages"):
-        _load(store, snapshot, changed, mint, bulk=not known)
+        if known:  # an add: a few pages, each replacing its graph
+            for page in changed:
+                store.clear_graph(mint.graph(page.id))
+                store.load(page.nquads, format=ox.RdfFormat.N_QUADS)
+                _save(snapshot, page, catalog)
+        else:  # a build: one bulk load of every page, parsed by the store (a load per page cost ~0.1 s)
+            store.bulk_load(io.BufferedReader(_Chunks(_saved(snapshot, changed, catalog)), 1 << 20),
+                            format=ox.RdfFormat.N_QUADS)
     return report
-
-
-def _load(store: ox.Store, snapshot: Path, changed: Iterator[Prepared], mint: Minter, bulk: bool) -> None:
-    if not bulk:  # an add: a few pages, each replacing its graph
-        for page in changed:
-            store.clear_graph(mint.graph(page.id))
-            store.load(page.nquads, format=ox.RdfFormat.N_QUADS)
-            _save(snapshot, page)
-    else:  # a build: one bulk load of every page, parsed by the store (a load per page cost ~0.1 s)
-        store.bulk_load(io.BufferedReader(_Chunks(_saved(snapshot, changed)), 1 << 20),
-                        format=ox.RdfFormat.N_QUADS)
 
 
 def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[str, str],
@@ -233,23 +230,25 @@ def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[
         yield page
 
 
-def _saved(snapshot: Path, pages: Iterable[Prepared]) -> Iterator[bytes]:
+def _saved(snapshot: Path, pages: Iterable[Prepared], catalog: Catalog) -> Iterator[bytes]:
     """Each page's quads, once its files are in the snapshot."""
     for page in pages:
-        _save(snapshot, page)
+        _save(snapshot, page, catalog)
         yield page.nquads
 
 
 def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport,
-              merge: bool) -> BuildReport:
+              catalog: Catalog, merge: bool) -> BuildReport:
     """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it.
     `merge`: compact the store's files (after a build; an add's few writes do not need the
     rewrite of a whole archive's store)."""
     mint = Minter(settings.base)
     with report.timed("entities"):
-        parts_index, tally, entities, roles = _read_pages(snapshot)
-        graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in parts_index}
-        entity_lines = dump.quad_lines(rdf.entity_quads(entities, roles, mint), mint.entities_graph())
+        catalog.save(snapshot)
+        tally = void.Tally(**asdict(catalog.tally))  # the pages' tally, plus the graphs below
+        graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in catalog.pages}
+        entities = catalog.resolution.entities()
+        entity_lines = dump.quad_lines(rdf.entity_quads(entities, set(catalog.roles), mint), mint.entities_graph())
         for graph, lines in ((mint.entities_graph(), entity_lines),
                              (mint.ontology(), dump.quad_lines(rdf.ontology_quads(mint), mint.ontology()))):
             graphs[graph] = _replace_graph(store, graph, lines)
@@ -264,11 +263,11 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
         if merge:  # a bulk load leaves many small files; merged, lookups are 3-10x faster
             store.optimize()
     with report.timed("dumps"):
-        in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], parts_index)
+        in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], catalog)
                     for g in sorted(graphs, key=str))
         files = dump.write_dumps(snapshot / "dumps", in_order)
         void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
-    report.pages, report.triples = len(parts_index), {f.format: f.statements for f in files}["nq"]
+    report.pages, report.triples = len(catalog.pages), {f.format: f.statements for f in files}["nq"]
     del store
     built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH},
              "seconds": report.seconds}
@@ -277,36 +276,37 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     return report
 
 
-def _read_pages(snapshot: Path) -> tuple[dict[str, dict], void.Tally, tuple[Entity, ...], set[str]]:
-    """What the snapshot's page files say: where each page's dump parts are, what its graph
-    counts for the description, the entities resolved over all pages, the roles."""
-    parts_index, tally, found, roles = {}, void.Tally(), [], set()
-    for path in sorted((snapshot / "pages").glob("*.json")):
-        cache = json.loads(path.read_text(encoding="utf-8"))
-        parts_index[path.stem] = cache["parts"]
-        tally.add(void.Tally(**cache["tally"]))
-        found.append(tuple(_entity(e) for e in cache["entities"]))
-        roles.update(cache["roles"])
-    return parts_index, tally, resolve(found), roles
-
-
 def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes]) -> dict[str, Part]:
-    """Put (or replace) one graph, given as canonical lines, in the store; its dump parts."""
-    store.clear_graph(graph)
-    store.bulk_load(dump.graph_text(graph, lines, "nq"), format=ox.RdfFormat.N_QUADS)
+    """Put (or replace) one graph, given as canonical lines, in the store; its dump parts.
+    Only the difference is written: after an add, the entities graph differs in a few triples."""
+    stored = set(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines())
+    wanted = {line + b" ." for line in lines}
+    for gone in _quads(stored - wanted, graph):
+        store.remove(gone)
+    store.bulk_load(dump.graph_text(graph, sorted(line[:-2] for line in wanted - stored), "nq"),
+                    format=ox.RdfFormat.N_QUADS)
     return dump.graph_parts(graph, lines)
 
 
-def _save(snapshot: Path, page: Prepared) -> None:
+def _quads(lines: Iterable[bytes], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    for quad in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES):
+        yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+
+def _save(snapshot: Path, page: Prepared, catalog: Catalog) -> None:
     """What later builds and adds need of a page without re-extracting it: its checksum, entities
-    and dump parts. New files renamed over the old: an add's files are hard links into the served snapshot."""
+    and dump parts; the catalog counts it (and no longer the page it replaces). New files are
+    renamed over the old: an add's files are hard links into the served snapshot."""
     folder, offset, index = snapshot / "pages", 0, {}
+    if page.id in catalog.pages:
+        catalog.add_page(page.id, json.loads((folder / f"{page.id}.json").read_text(encoding="utf-8")), sign=-1)
     for fmt, part in page.parts.items():
         index[fmt] = [offset, len(part.data), part.crc, part.size, part.statements]
         offset += len(part.data)
     _replace_file(folder / f"{page.id}.parts", b"".join(part.data for part in page.parts.values()))
     cache = {**(page.cache or {}), "parts": index}
     _replace_file(folder / f"{page.id}.json", json.dumps(cache, ensure_ascii=False).encode("utf-8"))
+    catalog.add_page(page.id, cache)
 
 
 def _replace_file(path: Path, data: bytes) -> None:
@@ -315,10 +315,10 @@ def _replace_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _page_parts(snapshot: Path, page: str, parts_index: dict[str, dict]) -> dict[str, Part]:
+def _page_parts(snapshot: Path, page: str, catalog: Catalog) -> dict[str, Part]:
     data = (snapshot / "pages" / f"{page}.parts").read_bytes()
     return {fmt: Part(data[start:start + length], crc, size, statements)
-            for fmt, (start, length, crc, size, statements) in parts_index[page].items()}
+            for fmt, (start, length, crc, size, statements) in catalog.pages[page]["parts"].items()}
 
 
 class _Chunks(io.RawIOBase):
@@ -340,15 +340,6 @@ class _Chunks(io.RawIOBase):
         buffer[:size] = self._rest[:size]
         self._rest = self._rest[size:]
         return size
-
-
-def _entity(data: dict[str, Any]) -> Entity:
-    return Entity(**{key: _tuples(value) for key, value in data.items()})
-
-
-def _tuples(value: Any) -> Any:
-    """JSON lists back into the model's tuples (nested too)."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 @contextmanager

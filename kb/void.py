@@ -54,19 +54,20 @@ def _select(store: ox.Store, query: str, base: str) -> list[ox.QuerySolution]:
 @dataclass
 class Tally:
     """What the description counts, summable over graphs (no subject is described in two graphs,
-    kb.rdf): a build tallies each page's graph once, in the worker that maps it."""
+    kb.rdf): a build tallies each page's graph once, in the worker that maps it, and an add
+    takes a replaced page's tally out again."""
 
     triples: int = 0
     classes: dict[str, int] = field(default_factory=dict)  # class IRI -> subjects typed with it
     typed: int = 0  # subjects with any type
-    times: list[str] = field(default_factory=list)  # first and last extraction time, N-Triples terms
-    agents: list[str] = field(default_factory=list)  # software IRIs
+    times: dict[str, int] = field(default_factory=dict)  # extraction times (N-Triples terms) -> graphs
+    agents: dict[str, int] = field(default_factory=dict)  # software IRIs -> graphs
     mentions: dict[str, int] = field(default_factory=dict)  # IRI -> items mentioning it
 
     @classmethod
     def of_lines(cls, lines: list[bytes]) -> "Tally":
         """The tally of one graph's canonical N-Triples lines (kb.dump)."""
-        classes, mentions, typed, times, agents = Counter(), Counter(), set(), [], set()
+        classes, mentions, typed, times, agents = Counter(), Counter(), set(), Counter(), Counter()
         for line in lines:
             subject, predicate, obj = line.decode("utf-8").split(" ", 2)
             if predicate == _RDF_TYPE:
@@ -75,18 +76,21 @@ class Tally:
             elif predicate == _MENTIONS:
                 mentions[obj[1:-1]] += 1
             elif predicate == _GENERATED_AT:
-                times.append(obj)
+                times[obj] += 1
             elif predicate == _ASSOCIATED_WITH:
-                agents.add(obj[1:-1])
-        return cls(len(lines), dict(classes), len(typed), _span(times), sorted(agents), dict(mentions))
+                agents[obj[1:-1]] += 1
+        return cls(len(lines), dict(classes), len(typed), dict(times), dict(agents), dict(mentions))
 
-    def add(self, other: "Tally") -> None:
-        self.triples += other.triples
-        self.typed += other.typed
-        self.classes = dict(Counter(self.classes) + Counter(other.classes))
-        self.mentions = dict(Counter(self.mentions) + Counter(other.mentions))
-        self.times = _span(self.times + other.times)
-        self.agents = sorted({*self.agents, *other.agents})
+    def add(self, other: "Tally", sign: int = 1) -> None:
+        """Count `other` in (sign -1: out), in place: a build adds up thousands of pages."""
+        self.triples += sign * other.triples
+        self.typed += sign * other.typed
+        for mine, theirs in ((self.classes, other.classes), (self.mentions, other.mentions),
+                             (self.times, other.times), (self.agents, other.agents)):
+            for key, count in theirs.items():
+                mine[key] = mine.get(key, 0) + sign * count
+                if mine[key] <= 0:
+                    del mine[key]
 
     def most_mentioned(self, among: set[str]) -> str | None:
         counts = [(-n, iri) for iri, n in self.mentions.items() if iri in among]
@@ -101,11 +105,6 @@ def subjects_typed(lines: list[bytes], cls: NamedNode) -> set[str]:
     """The IRIs typed `cls` in a graph's canonical N-Triples lines."""
     marker = f" {_RDF_TYPE} {cls}".encode("utf-8")
     return {line[1:line.index(b">")].decode("utf-8") for line in lines if line.endswith(marker)}
-
-
-def _span(times: list[str]) -> list[str]:
-    """The first and last of xsd:dateTime literals written alike (UTC, seconds): they sort as text."""
-    return [min(times), max(times)] if times else []
 
 
 def describe(store: ox.Store, settings: Settings) -> list[Triple]:
@@ -126,10 +125,11 @@ def _described(tally: Tally, example: NamedNode | None, settings: Settings) -> l
     triples = [Triple(s, p, o) for s, p, o in _dataset(mint, settings)]
     triples.append(Triple(dataset, VOID.triples, _integer(tally.triples)))
     triples += _partitions(tally, mint)
-    if tally.times:
-        first, last = (next(ox.parse(f"<x:s> <x:p> {t} .", ox.RdfFormat.N_TRIPLES)).object for t in tally.times)
+    if tally.times:  # xsd:dateTime literals written alike (UTC, seconds): they sort as text
+        first, last = (next(ox.parse(f"<x:s> <x:p> {t} .", ox.RdfFormat.N_TRIPLES)).object
+                       for t in (min(tally.times), max(tally.times)))
         triples += [Triple(dataset, DCTERMS.created, first), Triple(dataset, DCTERMS.modified, last)]
-    triples += _agents(tally.agents)
+    triples += _agents(sorted(tally.agents))
     if example is not None:
         triples.append(Triple(dataset, VOID.exampleResource, example))
     return triples
@@ -143,8 +143,8 @@ def _tally(store: ox.Store, mint: Minter) -> Tally:
         triples=_size(store, mint),
         classes={row["class"].value: int(row["n"].value) for row in rows},
         typed=int(_select(store, TYPED, mint.base)[0]["n"].value),
-        times=[str(times["first"]), str(times["last"])] if times["first"] is not None else [],
-        agents=[row["agent"].value for row in _select(store, AGENTS, mint.base)],
+        times=dict.fromkeys((str(times["first"]), str(times["last"])), 1) if times["first"] is not None else {},
+        agents=dict.fromkeys((row["agent"].value for row in _select(store, AGENTS, mint.base)), 1),
     )
 
 

@@ -12,7 +12,6 @@ pages are added.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Iterable
 
 from kb.model import Entity
@@ -20,28 +19,62 @@ from kb.model import Entity
 NAME = "kb.resolve.v3"
 
 
-@dataclass
-class _Merged:
-    alt_names: set[str] = field(default_factory=set)
-    subtypes: Counter = field(default_factory=Counter)
-    facts: set[tuple[str, str]] = field(default_factory=set)
+Key = tuple[str, str, str]  # kind, name, qualifier ("" for none)
+
+
+class Resolution:
+    """The merge kept as counts, so that a page can be taken out again (kb add replacing a page)
+    and an archive's merge updated page by page instead of redone over every page."""
+
+    def __init__(self) -> None:
+        # key -> [pages, alt name counts, subtype counts, fact counts]
+        self._merged: dict[Key, list] = {}
+
+    def add(self, entities: Iterable[Entity], sign: int = 1) -> None:
+        """Count in one page's entities; sign -1 takes them out."""
+        for entity in entities:
+            key = (entity.kind, entity.name, entity.qualifier or "")
+            merged = self._merged.setdefault(key, [0, Counter(), Counter(), Counter()])
+            merged[0] += sign
+            _count(merged[1], set(entity.alt_names), sign)
+            _count(merged[2], [entity.subtype] if entity.subtype else [], sign)
+            _count(merged[3], {tuple(f) for f in entity.facts}, sign)
+            if merged[0] <= 0:
+                del self._merged[key]
+
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(
+            Entity(kind, name, tuple(sorted(set(alt) - {name})), _most_common(subtypes), (),
+                   tuple(sorted(facts)), qualifier or None)
+            for (kind, name, qualifier), (_, alt, subtypes, facts) in sorted(self._merged.items())
+        )
+
+    def to_json(self) -> list:
+        return [[*key, pages, list(alt.items()), list(subtypes.items()), [[*f, n] for f, n in facts.items()]]
+                for key, (pages, alt, subtypes, facts) in self._merged.items()]
+
+    @classmethod
+    def from_json(cls, data: list) -> "Resolution":
+        resolution = cls()
+        for kind, name, qualifier, pages, alt, subtypes, facts in data:
+            resolution._merged[(kind, name, qualifier)] = [
+                pages, Counter(dict(alt)), Counter(dict(subtypes)), Counter({(k, v): n for k, v, n in facts})]
+        return resolution
+
+
+def _count(counts: Counter, values: Iterable, sign: int) -> None:
+    for value in values:
+        counts[value] += sign
+        if counts[value] <= 0:
+            del counts[value]
 
 
 def resolve(pages: Iterable[tuple[Entity, ...]]) -> tuple[Entity, ...]:
     """Merge the entities found on many pages into one Entity per (kind, name, qualifier)."""
-    merged: dict[tuple[str, str, str], _Merged] = {}
+    resolution = Resolution()
     for entities in pages:
-        for entity in entities:
-            m = merged.setdefault((entity.kind, entity.name, entity.qualifier or ""), _Merged())
-            m.alt_names.update(entity.alt_names)
-            if entity.subtype:
-                m.subtypes[entity.subtype] += 1
-            m.facts.update(tuple(f) for f in entity.facts)
-    return tuple(
-        Entity(kind, name, tuple(sorted(m.alt_names - {name})), _most_common(m.subtypes), (),
-               tuple(sorted(m.facts)), qualifier or None)
-        for (kind, name, qualifier), m in sorted(merged.items())
-    )
+        resolution.add(entities)
+    return resolution.entities()
 
 
 def _most_common(counts: Counter) -> str | None:
