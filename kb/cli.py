@@ -85,7 +85,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kb.web.server import serve
 
-    serve(_settings(args), data_files=args.data, endpoint=args.endpoint, user=args.user, password=args.password)
+    serve(_settings(args), data_files=args.data, endpoint=args.endpoint, user=args.user, password=args.password,
+          workers=args.workers)
     return EXIT_OK
 
 
@@ -164,6 +165,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="port to listen on (default: 8000)")
     _base(p)
     p.add_argument("--update-token", help="allow SPARQL Update with this bearer token (default: $KB_UPDATE_TOKEN)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes sharing the port (default 1; a KB's data dir only, no update token)")
 
     p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL)")
     _data_dir(p)

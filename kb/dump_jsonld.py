@@ -164,7 +164,11 @@ def _add(node: dict, triple: ox.Triple | ox.Quad, compactor: Compactor) -> None:
     if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
         node.setdefault("@type", []).append(compactor.class_name(triple.object.value))
         return
-    key, value, is_set = compactor.key_and_value(triple.predicate.value, triple.object)
+    add_value(node, *compactor.key_and_value(triple.predicate.value, triple.object))
+
+
+def add_value(node: dict, key: str, value: object, is_set: bool) -> None:
+    """Another value under `key`: a list once there are two, or always for a @set term."""
     if key not in node:
         node[key] = [value] if is_set else value
     elif isinstance(node[key], list):

@@ -20,14 +20,19 @@ _completed: dict[str, float | None] = {}  # version -> when its snapshot was com
 
 def etag(backend, *parts: object) -> str:
     """Weak: equal for the same data and representation, not promised byte for byte."""
-    digest = hashlib.sha256("\x1f".join(map(str, (backend.version(), *parts))).encode()).hexdigest()
+    return etag_of(backend.version(), *parts)
+
+
+def etag_of(version: str, *parts: object) -> str:
+    """etag() for a version already read (a request reads it once: each read is a syscall)."""
+    digest = hashlib.sha256("\x1f".join(map(str, (version, *parts))).encode()).hexdigest()
     return f'W/"{digest[:20]}"'
 
 
-def last_modified(backend) -> datetime:
+def last_modified(backend, version: str | None = None) -> datetime:
     """When the served snapshot was completed; for plain RDF files, when the server loaded them.
     Looked up once per version: resolving the snapshot on every request cost ~40% of server CPU."""
-    version = backend.version()
+    version = version or backend.version()
     if version not in _completed:
         _completed[version] = _completed_at(backend)
     stamp = _completed[version]

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from kb.errors import ConfigError, NotFound
 from kb.iris import segment, to_uri
@@ -71,8 +72,28 @@ def _links(iri: str, fmt: str, page: int, has_next: bool) -> str:
 
 
 @router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-def entity(path: str, request: Request) -> Response:
-    """Plain `def`: FastAPI runs it on a worker thread, so store lookups never block the loop."""
+async def entity(path: str, request: Request) -> Response:
+    """Rendered on the event loop: a page is a few bounded index lookups (under a millisecond),
+    and a hop to a worker thread cost more than the page (GIL handoffs between 16+ threads
+    under load). Only while the first page index is being built (seconds), and for the 404
+    page's search of similar names (a scan of every entity), does it go to a worker thread."""
+    try:
+        if kb_index.ready(request):
+            return _entity(path, request)
+        return await run_in_threadpool(_entity, path, request)
+    except _Missing as missing:
+        return await run_in_threadpool(_not_found_page, request, missing.iri)
+
+
+class _Missing(Exception):
+    """A browser asked for an IRI the KB does not have: it gets the 404 page (_not_found_page)."""
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(iri)
+        self.iri = iri
+
+
+def _entity(path: str, request: Request) -> Response:
     path, suffix = _split_suffix(_path(request))
     accept = request.headers.get("accept")
     iri = request.app.state.settings.base + path
@@ -80,9 +101,10 @@ def entity(path: str, request: Request) -> Response:
     profile = documents.profile_of(request.query_params.get("profile") or _accept_profile(accept))
     page = _page(request)
     backend = request.app.state.backend
-    key = (backend.version(), iri, fmt, profile if fmt in JSON else None, page)
-    tag = caching.etag(backend, *key[1:])
-    modified = caching.last_modified(backend)
+    version = backend.version()  # read once: each read is a syscall, and a thread switch under load
+    key = (version, iri, fmt, profile if fmt in JSON else None, page)
+    tag = caching.etag_of(*key)
+    modified = caching.last_modified(backend, version)
     headers = caching.headers(tag, modified)
     if caching.not_modified(request, tag, modified):
         return Response(status_code=304, headers=headers)
@@ -93,28 +115,29 @@ def entity(path: str, request: Request) -> Response:
         return Response(body, media_type=media, headers={**headers, "Link": links})
     store = backend.store()
     if not documents.exists(store, iri):
-        return _not_found(request, iri, fmt)
-    body, has_next = _render(request, store, iri, fmt, profile, page)
+        raise NotFound(f"{iri} is not an IRI of this KB") if fmt != "html" else _Missing(iri)
+    index = kb_index.of(request, version)
+    body, has_next = _render(request, store, index, iri, fmt, profile, page)
     links = _links(iri, fmt, page, has_next)
-    if kb_index.fresh(request):  # a page drawn while the index catches up is not kept
+    if kb_index.fresh(request, version):  # a page drawn while the index catches up is not kept
         caching.bodies(request).put(key, body, links)
     return Response(body, media_type=media, headers={**headers, "Link": links})
 
 
-def _render(request: Request, store: ox.Store, iri: str, fmt: str, profile: str, page: int) -> tuple[bytes, bool]:
+def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, fmt: str, profile: str,
+            page: int) -> tuple[bytes, bool]:
     """The body in `fmt`, and whether there is a next page of incoming links."""
     if fmt == "html":
-        return _html(request, store, iri, page)
-    doc = documents.gather(store, iri, page, labels=kb_index.of(request).labels)
+        return _html(request, store, index, iri, page)
+    doc = documents.gather(store, iri, page, labels=index.labels)
     if fmt in JSON:
         return json.dumps(documents.to_jsonld(doc, profile), ensure_ascii=False).encode(), doc.has_next
     return documents.to_rdf(doc, RDF_FORMATS[fmt]), doc.has_next
 
 
-def _html(request: Request, store: ox.Store, iri: str, page: int) -> tuple[bytes, bool]:
+def _html(request: Request, store: ox.Store, index: kb_index.Index, iri: str, page: int) -> tuple[bytes, bool]:
     """The page for readers; it embeds the IRI's own description as JSON-LD (what it links to
     and what links to it are on the page itself, and in the full document at .jsonld)."""
-    index = kb_index.of(request)
     own = documents.gather(store, iri, size=0, linked=False)
     view = views.view(store, index, iri, page, lambda: documents.gather(store, iri, page, labels=index.labels))
     embedded = json.dumps(documents.to_jsonld(own), ensure_ascii=False).replace("</", "<\\/")
@@ -124,13 +147,10 @@ def _html(request: Request, store: ox.Store, iri: str, page: int) -> tuple[bytes
     return html.encode(), bool(data["has_next"])
 
 
-def _not_found(request: Request, iri: str, fmt: str) -> Response:
-    """HTML: a page that says what was asked for and offers entities with similar names."""
-    message = f"{iri} is not an IRI of this KB"
-    if fmt != "html":
-        raise NotFound(message)
-    name = iri.rstrip("/").rsplit("/", 1)[-1]
+def _not_found_page(request: Request, iri: str) -> Response:
+    """A page that says what was asked for and offers entities with similar names."""
     index = kb_index.of(request)
+    name = iri.rstrip("/").rsplit("/", 1)[-1]
     similar = index.search(name, limit=10) or index.search(name[:2], limit=10)
     page = request.app.state.templates.get_template("not_found.html").render(
         iri=iri, name=name, similar=similar, title="404", kinds=kb_index.KINDS)

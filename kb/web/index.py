@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -59,10 +60,18 @@ class Label:
     values: tuple[ox.Literal, ...]
 
     def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
-        rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
-        predicate = ox.NamedNode(self.predicate)
-        return ([ox.Triple(node, rdf_type, ox.NamedNode(t)) for t in self.types]
+        predicate = _named(self.predicate)
+        return ([ox.Triple(node, RDF_TYPE, _named(t)) for t in self.types]
                 + [ox.Triple(node, predicate, v) for v in self.values])
+
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+
+
+@lru_cache(maxsize=4096)
+def _named(iri: str) -> ox.NamedNode:
+    """Classes and label predicates: a small vocabulary, named once, not on every page."""
+    return ox.NamedNode(iri)
 
 
 @dataclass(frozen=True)
@@ -224,8 +233,8 @@ class PerVersion:
         self._value: Index | None = None
         self._building: str | None = None
 
-    def get(self, backend) -> Index:
-        version = backend.version()
+    def get(self, backend, version: str | None = None) -> Index:
+        version = version or backend.version()
         with self._lock:
             if self._value is None:
                 self._value, self._version = build(backend.store()), version
@@ -234,9 +243,13 @@ class PerVersion:
                 threading.Thread(target=self._rebuild, args=(backend, version), daemon=True).start()
             return self._value
 
-    def fresh(self, backend) -> bool:
+    def ready(self) -> bool:
+        """Whether an index is there to answer at once (get() would not build one in line)."""
+        return self._value is not None
+
+    def fresh(self, backend, version: str | None = None) -> bool:
         """Whether the index describes the data being served now (not a previous snapshot)."""
-        return self._version == backend.version()
+        return self._version == (version or backend.version())
 
     def _rebuild(self, backend, version: str) -> None:
         try:
@@ -248,15 +261,22 @@ class PerVersion:
             self._value, self._version = fresh, version
 
 
-def of(request) -> Index:
-    """The app's index for the data being served (built on first use, per version)."""
+def of(request, version: str | None = None) -> Index:
+    """The app's index for the data being served (built on first use, per version);
+    `version`: the backend's version as the request already read it."""
     state = request.app.state
     if not hasattr(state, "kb_index"):
         state.kb_index = PerVersion()
-    return state.kb_index.get(state.backend)
+    return state.kb_index.get(state.backend, version)
 
 
-def fresh(request) -> bool:
+def ready(request) -> bool:
+    """Whether of(request) answers at once, without building the first index."""
+    state = request.app.state
+    return hasattr(state, "kb_index") and state.kb_index.ready()
+
+
+def fresh(request, version: str | None = None) -> bool:
     """Whether pages rendered now may be cached: the index is that of the current data."""
     state = request.app.state
-    return hasattr(state, "kb_index") and state.kb_index.fresh(state.backend)
+    return hasattr(state, "kb_index") and state.kb_index.fresh(state.backend, version)

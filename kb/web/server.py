@@ -1,14 +1,21 @@
-"""Run the web app with uvicorn."""
+"""Run the web app with uvicorn: one process, or `--workers N` processes sharing the port."""
 from __future__ import annotations
 
+import json
+import os
 import threading
+from dataclasses import asdict
+from pathlib import Path
 
 from kb.config import Settings
 from kb.errors import ConfigError
+from kb.store import DataDir
 from kb.web import remote
 from kb.web.app import create_app
 from kb.web.backend import FilesBackend, SnapshotBackend
 from kb.web.index import PerVersion
+
+WORKER_SETTINGS = "KB_SERVE_WORKER_SETTINGS"  # how the supervisor hands its settings to the workers
 
 
 def warm_index(app) -> None:
@@ -18,11 +25,15 @@ def warm_index(app) -> None:
 
 
 def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str | None = None,
-          user: str | None = None, password: str | None = None) -> None:
+          user: str | None = None, password: str | None = None, workers: int = 1) -> None:
     import uvicorn
 
     if (user or password) and not endpoint:
         raise ConfigError("--user and --password are for the store of --endpoint; give --endpoint URL too")
+    if workers > 1:
+        return _serve_workers(settings, workers, data_files, endpoint)
+    if workers < 1:
+        raise ConfigError(f"--workers {workers}: give 1 or more processes")
     if endpoint:
         backend = remote.connect(endpoint, settings, user, password)  # fails now if unreachable or empty
     elif data_files:
@@ -34,3 +45,32 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
     warm_index(app)
     # h11, whatever else is installed: httptools accepts megabyte headers that h11 refuses
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", http="h11")
+
+
+def _serve_workers(settings: Settings, workers: int, data_files: list[str] | None, endpoint: str | None) -> None:
+    """uvicorn's supervisor: `workers` fresh processes (spawned, not forked: a store's threads do
+    not survive a fork) accept on one socket; each opens the data dir and keeps its own page
+    index and query workers, and follows `current` on its own when a build switches it."""
+    import uvicorn
+
+    if data_files or endpoint:
+        raise ConfigError("--workers N serves a KB's data dir; serve --data FILE or --endpoint URL with one worker")
+    if settings.update_token:
+        raise ConfigError("--workers N with an update token: an update made through one worker would not be "
+                          "seen by the others' page caches; serve with --workers 1 to accept updates")
+    DataDir(settings.data_dir).current()  # fail now, with a clear message, when there is no KB
+    os.environ[WORKER_SETTINGS] = json.dumps(asdict(settings), default=str)
+    uvicorn.run("kb.web.server:worker_app", factory=True, workers=workers, host=settings.host, port=settings.port,
+                log_level="info", http="h11")
+
+
+def worker_app():
+    """The app of one of the `--workers N` processes (uvicorn calls this factory in each)."""
+    try:
+        fields = json.loads(os.environ[WORKER_SETTINGS])
+    except KeyError:
+        raise ConfigError(f"worker_app is started by `kb serve --workers N` (no {WORKER_SETTINGS})") from None
+    settings = Settings(**{**fields, "data_dir": Path(fields["data_dir"])})
+    app = create_app(settings, SnapshotBackend(settings.data_dir))
+    warm_index(app)
+    return app

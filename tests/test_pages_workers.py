@@ -1,0 +1,84 @@
+"""`kb serve --workers N`: N processes answer on one port, each follows a snapshot switch, and
+the combinations it cannot serve consistently are refused with a reason."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import SEEDS, Server, child_pids, free_port, run_kb
+from kb.store import DataDir
+
+REQUESTS = 24  # enough that both workers answer some (the kernel spreads connections)
+
+
+def _person(data: Path) -> str:
+    store = DataDir(data).open_read()
+    rows = store.query("SELECT ?p { ?p a <http://schema.org/Person> } ORDER BY ?p LIMIT 1",
+                       use_default_graph_as_union=True)
+    return next(iter(rows))["p"].value
+
+
+def _etags(url: str) -> set[str]:
+    """The ETags of REQUESTS requests, each on a new connection (so any worker may answer)."""
+    tags = set()
+    for _ in range(REQUESTS):
+        response = httpx.get(url, headers={"Accept": "application/ld+json"}, timeout=30)
+        assert response.status_code == 200, response.text[:200]
+        tags.add(response.headers["etag"])
+    return tags
+
+
+@pytest.fixture(scope="module")
+def workers(kb_data: Path, base: str, tmp_path_factory: pytest.TempPathFactory):
+    data = tmp_path_factory.mktemp("workers") / "data"
+    shutil.copytree(kb_data, data, symlinks=True)
+    server = Server(["--data-dir", str(data), "--base", base, "--workers", "2"], free_port())
+    yield server, data
+    server.stop()
+
+
+def test_pages_workers_answer_on_one_port_and_follow_a_snapshot_switch(workers, base):
+    server, data = workers
+    assert len(child_pids(server.proc.pid)) >= 2  # the supervisor's worker processes
+    person = _person(data)
+    url = server.url + quote(person[len(base):])
+    page = httpx.get(url, headers={"Accept": "application/ld+json"}, timeout=30).json()
+    assert page["@id"] == person and page["@type"] == "Person"
+    before = _etags(url)
+    assert len(before) == 1  # every worker serves the same version
+    run_kb("build", sorted(SEEDS.glob("*.txt"))[0], "--data-dir", data, "--base", base, "--quiet", check=False)
+    DataDir(data).current()
+    if _present(data, person):
+        after = _etags(url)
+        assert len(after) == 1 and after != before  # both workers moved to the new snapshot
+    else:
+        statuses = {httpx.get(url, headers={"Accept": "application/ld+json"}, timeout=30).status_code
+                    for _ in range(REQUESTS)}
+        assert statuses == {404}
+
+
+def _present(data: Path, iri: str) -> bool:
+    store = DataDir(data).open_read()
+    return next(iter(store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is not None
+
+
+@pytest.mark.parametrize("args, reason", [
+    (["--workers", "2", "--update-token", "secret"], "update token"),
+    (["--workers", "0"], "--workers 0"),
+])
+def test_pages_workers_refuses_what_it_cannot_serve(kb_data, args, reason):
+    result = run_kb("serve", "--data-dir", kb_data, "--port", free_port(), *args, check=False, timeout=60)
+    assert result.returncode != 0
+    assert reason in result.stderr.strip().splitlines()[-1]
+
+
+def test_pages_workers_refuses_rdf_files(tmp_path):
+    data = tmp_path / "x.nt"
+    data.write_text("<http://example.org/a> <http://example.org/p> \"x\" .\n")
+    result = run_kb("serve", "--data", data, "--port", free_port(), "--workers", "2", check=False, timeout=60)
+    assert result.returncode != 0 and "--workers" in result.stderr
