@@ -33,6 +33,7 @@ GRAPH_FORMATS = {
     "rdf": ox.RdfFormat.RDF_XML,
 }
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps(…, ensure_ascii=False) makes one per call
 
 
 def write(result: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean, fmt: str, out: BinaryIO,
@@ -73,17 +74,18 @@ class _Counter:
 
 
 def _json_term(term: Term) -> dict:
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)  # exact types: faster than isinstance, and pyoxigraph's terms are final
+    if kind is ox.NamedNode:
         return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
+    if kind is ox.Literal:
+        if language := term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": language}
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": datatype}
+    if kind is ox.BlankNode:
         return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        value: dict = {"type": "literal", "value": term.value}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
     return {"type": "triple", "value": {"subject": _json_term(term.subject),
                                         "predicate": _json_term(term.predicate),
                                         "object": _json_term(term.object)}}
@@ -92,9 +94,9 @@ def _json_term(term: Term) -> dict:
 def _write_json(names: list[str], rows: Iterable, out: BinaryIO) -> int:
     out.write(b'{"head":{"vars":' + json.dumps(names).encode() + b'},"results":{"bindings":[')
     count = 0
-    for row in rows:
-        binding = {name: _json_term(row[name]) for name in names if row[name] is not None}
-        out.write((b",\n" if count else b"\n") + json.dumps(binding, ensure_ascii=False).encode())
+    for row in rows:  # a row's values by position: looking them up by name costs more than the rest
+        binding = {name: _json_term(term) for name, term in zip(names, row) if term is not None}
+        out.write((b",\n" if count else b"\n") + _encode(binding).encode())
         count += 1
     out.write(b"\n]}}\n")
     return count
@@ -121,8 +123,8 @@ def _write_xml(names: list[str], rows: Iterable, out: BinaryIO) -> int:
                f"<head>{head}</head><results>\n").encode())
     count = 0
     for row in rows:
-        cells = "".join(f"<binding name={quoteattr(n)}>{_xml_term(row[n])}</binding>"
-                        for n in names if row[n] is not None)
+        cells = "".join(f"<binding name={quoteattr(n)}>{_xml_term(term)}</binding>"
+                        for n, term in zip(names, row) if term is not None)
         out.write(f"<result>{cells}</result>\n".encode())
         count += 1
     out.write(b"</results></sparql>\n")
@@ -145,7 +147,7 @@ def _write_csv(names: list[str], rows: Iterable, out: BinaryIO) -> int:
     writer.writerow(names)
     count = 0
     for row in rows:
-        writer.writerow([_csv_value(row[n]) for n in names])
+        writer.writerow([_csv_value(term) for term in row])
         count += 1
         if buffer.tell() > 8192:
             out.write(buffer.getvalue().encode())
@@ -154,11 +156,19 @@ def _write_csv(names: list[str], rows: Iterable, out: BinaryIO) -> int:
     return count
 
 
+def _tsv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if type(term) is ox.Triple:  # str() of a triple has no brackets: SPARQL 1.2 writes <<( s p o )>>
+        return f"<<( {_tsv_value(term.subject)} {_tsv_value(term.predicate)} {_tsv_value(term.object)} )>>"
+    return str(term)  # a term's N-Triples form, escapes included
+
+
 def _write_tsv(names: list[str], rows: Iterable, out: BinaryIO) -> int:
     out.write(("\t".join("?" + n for n in names) + "\n").encode())
     count = 0
-    for row in rows:  # str() of a pyoxigraph term is its N-Triples form, escapes included
-        out.write(("\t".join("" if row[n] is None else str(row[n]) for n in names) + "\n").encode())
+    for row in rows:
+        out.write(("\t".join(_tsv_value(term) for term in row) + "\n").encode())
         count += 1
     return count
 

@@ -23,15 +23,18 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import BinaryIO, Iterator
+from typing import AsyncIterator, BinaryIO
+
+import anyio
 
 from kb.errors import KbError, QueryError, QueryTimeout, StoreError
 
 HEADER = struct.Struct(">IB")
-WATCH = 0.2  # seconds between two looks of the watchdog at a running query's time and memory
+WATCH = 0.2  # seconds between two looks of the watchdog at the running queries' time and memory
 PAGE = os.sysconf("SC_PAGE_SIZE")
 FIRST_CHUNK = 64 * 1024  # buffered before the response starts, so small results get a real status
 CHUNK = 256 * 1024
+READ = 1024 * 1024  # bytes asked of the pipe at once: a small result's frames come in one read
 
 
 @dataclass(frozen=True)
@@ -52,21 +55,12 @@ class Head:
     kind: str  # solutions, boolean or graph
 
 
+def frame(kind: bytes, payload: bytes) -> bytes:
+    return HEADER.pack(len(payload), kind[0]) + payload
+
+
 def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
-    out.write(HEADER.pack(len(payload), kind[0]) + payload)
-
-
-def _read_exact(fd: int, size: int, deadline: float) -> bytes:
-    data = bytearray()
-    while len(data) < size:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            raise TimeoutError
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            raise EOFError
-        data += chunk
-    return bytes(data)
+    out.write(frame(kind, payload))
 
 
 class Worker:
@@ -75,15 +69,37 @@ class Worker:
     def __init__(self) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "kb.web.worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, bufsize=0)
+        self._buffer = bytearray()  # read from the pipe, not yet taken as frames
 
     def send(self, job: Job) -> None:
         write_frame(self.proc.stdin, b"Q", json.dumps(asdict(job)).encode())
 
-    def read(self, deadline: float) -> tuple[bytes, bytes]:
-        """The next frame (kind, payload); TimeoutError at the deadline, EOFError if the worker died."""
-        fd = self.proc.stdout.fileno()
-        size, kind = HEADER.unpack(_read_exact(fd, HEADER.size, deadline))
-        return bytes([kind]), _read_exact(fd, size, deadline)
+    async def read(self, deadline: float) -> tuple[bytes, bytes]:
+        """The next frame (kind, payload); TimeoutError at the deadline, EOFError if the worker died.
+        Waits on the event loop: a thread to wait on cost more than a small query."""
+        while (frame := self._frame()) is None:
+            with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                await anyio.wait_readable(self.proc.stdout.fileno())
+            chunk = os.read(self.proc.stdout.fileno(), READ)  # readable: does not block
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        return frame
+
+    def ready(self) -> bool:
+        """Whether more output is there to read without waiting."""
+        return bool(self._buffer) or bool(select.select([self.proc.stdout.fileno()], [], [], 0)[0])
+
+    def _frame(self) -> tuple[bytes, bytes] | None:
+        if len(self._buffer) < HEADER.size:
+            return None
+        size, kind = HEADER.unpack_from(self._buffer)
+        end = HEADER.size + size
+        if len(self._buffer) < end:
+            return None
+        payload = bytes(self._buffer[HEADER.size:end])
+        del self._buffer[:end]
+        return bytes([kind]), payload
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -117,20 +133,25 @@ class Worker:
 
 class Pool:
     """At most `size` workers, started on demand and reused; a killed one is replaced. A query
-    that makes its worker hold more than `memory_mb` is stopped."""
+    that makes its worker hold more than `memory_mb` is stopped. One watchdog thread looks at
+    every running query (a thread per query cost more than a small query itself)."""
 
     def __init__(self, size: int, timeout: float, memory_mb: float | None = None) -> None:
         self.size, self.timeout, self.memory_mb = size, timeout, memory_mb
         self._idle: list[Worker] = []
         self._busy = 0
         self._cond = threading.Condition()
+        self._running: set[Run] = set()
+        self._watchdog: threading.Thread | None = None
 
     def acquire(self, deadline: float) -> Worker:
         with self._cond:
             while not self._idle and self._busy >= self.size:
                 if not self._cond.wait(max(0.0, deadline - time.monotonic())):
-                    raise QueryTimeout(f"the server is busy: no query worker was free within "
-                                       f"{self.timeout:g} s; try again later")
+                    raise self._busy_error()
+            if time.monotonic() >= deadline:  # too late to run: leave the worker to a query that can use it
+                self._cond.notify()
+                raise self._busy_error()
             self._busy += 1
             while self._idle:
                 worker = self._idle.pop()
@@ -143,6 +164,21 @@ class Pool:
             self.release(None)
             raise StoreError(f"cannot start a query worker: {exc}") from None
 
+    def _busy_error(self) -> QueryTimeout:
+        return QueryTimeout(f"the server is busy: no query worker was free within {self.timeout:g} s; "
+                            "try again later")
+
+    def idle(self) -> Worker | None:
+        """An idle worker, taken without waiting and without starting one; None when there is none."""
+        with self._cond:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive():
+                    self._busy += 1
+                    return worker
+                worker.kill()  # died while idle: reap it and close its pipes
+        return None
+
     def release(self, worker: Worker | None) -> None:
         """Give a worker back (None when it was killed)."""
         with self._cond:
@@ -154,88 +190,138 @@ class Pool:
                 self._idle.append(worker)
             self._cond.notify()
 
+    def watch(self, run: Run) -> None:
+        with self._cond:
+            self._running.add(run)
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch, name="kb-query-watchdog", daemon=True)
+                self._watchdog.start()
+
+    def unwatch(self, run: Run) -> None:
+        with self._cond:
+            self._running.discard(run)
+
+    def _watch(self) -> None:
+        """Every WATCH seconds while queries run, each is checked against its limits."""
+        while True:
+            time.sleep(WATCH)
+            with self._cond:
+                if not self._running:
+                    self._watchdog = None
+                    return
+                running = list(self._running)
+            for run in running:
+                run.check()
+
 
 class Run:
-    """One query on one worker: `start()` waits for the head (or the error), then `chunks()`
-    yields the serialized result. Both are blocking: call them from a thread.
+    """One query on one worker: `await start()` waits for the head (or the error), then `chunks()`
+    yields the serialized result. When the whole result came with the head, `finished` is true
+    after `start()` and `first` is all of it. Both wait on the event loop; only waiting for a
+    free worker (or starting one) takes a thread, from `starting`.
 
-    The time limit covers the whole run, streaming included, and a watchdog enforces it (and the
-    memory limit) even when nobody reads: a client that stops reading its result cannot hold a
-    worker past the limit."""
+    The time limit covers the whole run, streaming included, and the pool's watchdog enforces it
+    (and the memory limit) even when nobody reads: a client that stops reading its result cannot
+    hold a worker past the limit."""
 
     def __init__(self, pool: Pool, job: Job) -> None:
         self.pool, self.job = pool, job
         self.deadline = time.monotonic() + pool.timeout
         self.worker: Worker | None = None
         self.first: bytes = b""
+        self.finished = False
         self.rows, self.truncated = 0, False
+        self._next_chunk: bytes | None = None  # read ahead by start() when the result goes on
         self._lock = threading.Lock()
         self._stopped: KbError | None = None  # why the watchdog stopped the worker
-        self._ended = threading.Event()
 
-    def start(self) -> Head:
-        self.worker = self.pool.acquire(self.deadline)
-        threading.Thread(target=self._watch, name="kb-query-watchdog", daemon=True).start()
+    async def start(self, starting: anyio.CapacityLimiter) -> Head:
         try:
-            self.worker.send(self.job)
+            if (worker := self.pool.idle()) is not None:
+                self._take(worker)
+            else:  # wait for a free worker (or start one) on a thread, off the event loop
+                await anyio.to_thread.run_sync(lambda: self._take(self.pool.acquire(self.deadline)),
+                                               limiter=starting)
+            return await self._head()
+        except BaseException:  # an error, or the client went away: free the worker
+            self.abort()
+            raise
+
+    def _take(self, worker: Worker) -> None:
+        self.worker = worker
+        self.pool.watch(self)
+
+    async def _head(self) -> Head:
+        try:
+            self.worker.send(self.job)  # a small write to an idle worker's pipe
         except OSError:
             self._end(kill=True)
             raise StoreError("the query worker stopped unexpectedly; try again") from None
-        kind, payload = self._next()
+        kind, payload = await self._next()
         if kind != b"H":
             self._unexpected(kind, payload)
         head = Head(**json.loads(payload))
-        kind, payload = self._next()
+        kind, payload = await self._next()
         if kind != b"D":
             self._unexpected(kind, payload)
         self.first = payload
+        if self.worker.ready():  # a small result comes whole: no need to stream it
+            kind, payload = await self._next()
+            if kind == b"D":
+                self._next_chunk = payload
+            else:
+                self._finish(kind, payload)
         return head
 
-    def chunks(self) -> Iterator[bytes]:
+    async def chunks(self) -> AsyncIterator[bytes]:
         yield self.first
-        while True:
-            kind, payload = self._next()
+        if self._next_chunk is not None:
+            yield self._next_chunk
+        while not self.finished:
+            kind, payload = await self._next()
             if kind == b"D":
                 yield payload
-            elif kind == b"F":
-                done = json.loads(payload)
-                self.rows, self.truncated = done["rows"], done["truncated"]
-                self._end(kill=False)
-                return
             else:
-                self._unexpected(kind, payload)
+                self._finish(kind, payload)
+
+    def _finish(self, kind: bytes, payload: bytes) -> None:
+        if kind != b"F":
+            self._unexpected(kind, payload)
+        done = json.loads(payload)
+        self.rows, self.truncated = done["rows"], done["truncated"]
+        self.finished = True
+        self._end(kill=False)
 
     def abort(self) -> None:
         """Stop the query wherever it is (client gone, or an error mid-stream)."""
         if self.worker is not None:
             self._end(kill=True)
 
-    def _watch(self) -> None:
-        """Until the run ends: past the deadline or the memory limit, stop the worker and give
-        its place in the pool to others now; whoever reads the result then meets the end of
-        the worker's output and reports why."""
-        while not self._ended.wait(min(WATCH, max(0.0, self.deadline - time.monotonic()))):
-            with self._lock:
-                if self.worker is None:
-                    return
-                if time.monotonic() >= self.deadline:
-                    self._stopped = self._timeout()
-                elif self.pool.memory_mb and self.worker.rss_mb() > self.pool.memory_mb:
-                    self._stopped = QueryError(f"the query needed more than {self.pool.memory_mb:g} MB of memory "
-                                               "and was stopped; narrow it down or add a LIMIT")
-                else:
-                    continue
-                self.worker.stop()
-            self.pool.release(None)
-            return
+    def check(self) -> None:
+        """Past the deadline or the memory limit, stop the worker and give its place in the pool
+        to others now; whoever reads the result then meets the end of the worker's output and
+        reports why."""
+        with self._lock:
+            if self.worker is None or self._stopped is not None:
+                return
+            if time.monotonic() >= self.deadline:
+                self._stopped = self._timeout()
+            elif self.pool.memory_mb and self.worker.rss_mb() > self.pool.memory_mb:
+                self._stopped = QueryError(f"the query needed more than {self.pool.memory_mb:g} MB of memory "
+                                           "and was stopped; narrow it down or add a LIMIT")
+            else:
+                return
+            self.worker.stop()
+        self.pool.unwatch(self)
+        self.pool.release(None)
 
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query ran longer than the time limit of {self.pool.timeout:g} s "
                             "and was stopped; narrow it down or add a LIMIT")
 
-    def _next(self) -> tuple[bytes, bytes]:
+    async def _next(self) -> tuple[bytes, bytes]:
         try:
-            return self.worker.read(self.deadline)
+            return await self.worker.read(self.deadline)
         except TimeoutError:
             self._end(kill=True)
             raise self._timeout() from None
@@ -243,7 +329,7 @@ class Run:
             if self._stopped is not None:
                 self._end(kill=True)
                 raise self._stopped from None
-            crashed = self.worker.crashed()
+            crashed = await anyio.to_thread.run_sync(self.worker.crashed)  # waits for its exit status
             self._end(kill=True)
             if crashed:  # the same query would crash it again: the query is at fault, not the server
                 raise QueryError("the query crashed the query engine (its expressions or paths nest too "
@@ -261,7 +347,7 @@ class Run:
         with self._lock:
             worker, self.worker = self.worker, None
             released = self._stopped is not None  # by the watchdog, which stopped the worker too
-        self._ended.set()
+        self.pool.unwatch(self)
         if worker is None:
             return
         if kill or released:

@@ -146,41 +146,57 @@ async def _query(request: Request, query: str, params: dict[str, list[str]]) -> 
     settings, backend = request.app.state.settings, request.app.state.backend
     if isinstance(backend, RemoteBackend):
         return await forward(request, query, params)
-    job = Job(query=query, store=str(backend.store_path()), version=backend.version(),
+    version = backend.version()
+    job = Job(query=query, store=_store_path(request, version), version=version,
               accept=request.headers.get("accept"), explicit=(params.get("format") or [None])[0],
               default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
               max_rows=settings.max_rows)
     run = Run(_pool(request), job)
-    starting, reading = _threads(request)
-    head = await anyio.to_thread.run_sync(run.start, limiter=starting)
+    head = await run.start(_starting(request))
     headers = {"Vary": "Accept"}
     if head.kind != "boolean":
         headers["X-KB-Row-Limit"] = str(settings.max_rows)
-    return StreamingResponse(_stream(run, reading), media_type=head.media, headers=headers)
+    if run.finished:  # the whole result came with the head: no stream, no more threads
+        _log_cut(run)
+        return Response(run.first, media_type=head.media, headers=headers)
+    return StreamingResponse(_stream(run), media_type=head.media, headers=headers)
 
 
-async def _stream(run: Run, reading: anyio.CapacityLimiter) -> AsyncIterator[bytes]:
+async def _stream(run: Run) -> AsyncIterator[bytes]:
     """The result as it comes from the worker; stops the worker if the client goes away.
     An error mid-stream (the time limit) aborts the response, so it cannot pass for complete."""
-    chunks = run.chunks()
     try:
-        while (chunk := await anyio.to_thread.run_sync(next, chunks, None, limiter=reading)) is not None:
+        async for chunk in run.chunks():
             yield chunk
     except KbError as exc:
         log.warning("result stream aborted: %s", exc)
         raise
     finally:
         run.abort()
+    _log_cut(run)
+
+
+def _log_cut(run: Run) -> None:
     if run.truncated:
         log.info("result cut at %d rows (the row limit)", run.rows)
 
 
-def _threads(request: Request) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
-    """Threads for starting queries and for reading results, apart from those that serve the
-    pages: a flood of queries waiting for a worker must not starve the rest of the site."""
+def _store_path(request: Request, version: str) -> str:
+    """The store of the data at `version`: a version's path never changes, and finding it
+    (resolving the snapshot link) cost more than a small query."""
+    state = request.app.state
+    known = getattr(state, "sparql_store", None)
+    if known is None or known[0] != version:
+        known = state.sparql_store = (version, str(state.backend.store_path()))
+    return known[1]
+
+
+def _starting(request: Request) -> anyio.CapacityLimiter:
+    """Threads for queries waiting for a worker, apart from those that serve the pages: a flood
+    of queries waiting for a worker must not starve the rest of the site."""
     state = request.app.state
     if getattr(state, "sparql_threads", None) is None:
-        state.sparql_threads = (anyio.CapacityLimiter(WAITING), anyio.CapacityLimiter(2 * WORKERS))
+        state.sparql_threads = anyio.CapacityLimiter(WAITING)
     return state.sparql_threads
 
 

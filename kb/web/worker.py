@@ -13,12 +13,13 @@ from kb.errors import KbError, QueryError
 from kb.query import execute, on_big_stack
 from kb.store import open_store_read_only
 from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
-from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, write_frame
+from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, frame, write_frame
 
 
 class FrameWriter:
     """A file-like object for the serializers: sends the result in D frames, the head with the
-    first one; holds back FIRST_CHUNK bytes so that a small result is complete before it starts."""
+    first one; holds back FIRST_CHUNK bytes so that a small result is complete before it starts,
+    and then goes in one write with its end (the server answers it without streaming)."""
 
     def __init__(self, out: BinaryIO, head: dict) -> None:
         self.out, self.head = out, head
@@ -28,18 +29,29 @@ class FrameWriter:
     def write(self, data: bytes) -> int:
         self.buffer += data
         if len(self.buffer) >= (CHUNK if self.started else FIRST_CHUNK):
-            self.flush()
+            self.out.write(self._frames())
+            self.out.flush()
         return len(data)
 
     def flush(self) -> None:
-        first = not self.started
-        if first:
-            write_frame(self.out, b"H", json.dumps(self.head).encode())
-            self.started = True
-        if self.buffer or first:  # the head always comes with a D frame, even an empty one
-            write_frame(self.out, b"D", bytes(self.buffer))
-            self.buffer.clear()
+        """Nothing: a serializer's flush at its end must not send a small result apart from its
+        end (frames go when a chunk is full, and in `finish`)."""
+
+    def finish(self, rows: int, truncated: bool) -> None:
+        """The rest of the result and the F frame, in one write."""
+        done = json.dumps({"rows": rows, "truncated": truncated}).encode()
+        self.out.write(self._frames() + frame(b"F", done))
         self.out.flush()
+
+    def _frames(self) -> bytes:
+        frames = b""
+        if not self.started:
+            frames = frame(b"H", json.dumps(self.head).encode())
+            self.started = True
+        if self.buffer or frames:  # the head always comes with a D frame, even an empty one
+            frames += frame(b"D", bytes(self.buffer))
+            self.buffer.clear()
+        return frames
 
 
 class Worker:
@@ -64,9 +76,7 @@ class Worker:
             fmt = negotiate(job.accept, offers, job.explicit, default="ttl" if graph else "json")
             kind = "graph" if graph else "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
             writer = FrameWriter(self.out, {"media": offers[fmt], "kind": kind})
-            rows, truncated = results.write(result, fmt, writer, job.max_rows)
-            writer.flush()
-            write_frame(self.out, b"F", json.dumps({"rows": rows, "truncated": truncated}).encode())
+            writer.finish(*results.write(result, fmt, writer, job.max_rows))
         except KbError as exc:
             write_frame(self.out, b"E", error_to_json(exc))
         except (OSError, ValueError, RuntimeError, SyntaxError, TypeError) as exc:  # raised mid-evaluation
