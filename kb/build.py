@@ -1,7 +1,10 @@
 """Build the KB from page files: extract every page (on all cores), resolve, map to RDF, store.
 
-`build` makes a fresh snapshot; `add` copies the current one (hard links, cheap) and replaces
-only the pages that changed. Either way the new snapshot is published in one atomic switch.
+The workers extract each page, map it to RDF and compress its share of every dump; the main
+process loads the pages into the store as they come, keeps the catalog (kb.catalog), then writes
+the entities graph, the description and the dump files. `build` makes a fresh snapshot; `add`
+copies the current one (hard links, cheap) and replaces only the pages that changed. Either way
+the new snapshot is published in one atomic switch.
 """
 from __future__ import annotations
 
