@@ -136,6 +136,11 @@ class Bench:
             self.server = proc.kb_server(self.kb1m)
         return self.server
 
+    def _memory_server(self) -> proc.Server:
+        """A second server of the same KB whose query workers answer from in-memory copies."""
+        port = proc.free_port()
+        return proc.Server([*proc.KB, "serve", "--data-dir", str(self.kb1m), "--port", str(port), "--in-memory"], port)
+
     def step_sparql(self) -> None:
         store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
         nq = self.o.out / "dumps" / "kb.nq"
@@ -146,13 +151,17 @@ class Bench:
         queries = self._queries(store)
         engine = self._virtuoso(nq) if self.o.virtuoso else None
         try:
-            with httpx.Client(timeout=600, trust_env=False) as client:
+            with httpx.Client(timeout=600, trust_env=False) as client, self._memory_server() as in_memory:
+                loaded = {"first_answer_s": sparql.first_answer(in_memory.url),  # includes loading the copy
+                          "workers_rss_mb_loaded": sparql.workers_rss_mb(in_memory.proc.pid)}
                 found = sparql.measure(queries, store, memory, self._server().url, self.o.query_budget,
-                                       engine.query(client) if engine else None)
+                                       engine.query(client) if engine else None, in_memory.url)
+                loaded["workers_rss_mb_after"] = sparql.workers_rss_mb(in_memory.proc.pid)
+                loaded["on_disk_workers_rss_mb_after"] = sparql.workers_rss_mb(self._server().proc.pid)
         finally:
             if engine is not None:
                 engine.stop()
-        self.results["sparql"] = {"kb_triples": len(store), "queries": found}
+        self.results["sparql"] = {"kb_triples": len(store), "queries": found, "in_memory": loaded}
 
     def _queries(self, store: ox.Store) -> dict[str, str]:
         """Every query, its parameters set to the heaviest cases of this KB (see measure/parameters.py)."""

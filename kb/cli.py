@@ -19,6 +19,7 @@ EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
 
 def _settings(args: argparse.Namespace) -> config.Settings:
     flags = {name: getattr(args, name, None) for name in ("data_dir", "base", "host", "port", "update_token")}
+    flags["query_in_memory"] = getattr(args, "in_memory", None) or None  # unset: $KB_QUERY_IN_MEMORY decides
     return config.resolve(flags)
 
 
@@ -167,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--update-token", help="allow SPARQL Update with this bearer token (default: $KB_UPDATE_TOKEN)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes sharing the port (default 1; a KB's data dir only, no update token)")
+    p.add_argument("--in-memory", action="store_true", default=None,
+                   help="answer SPARQL from an in-memory copy of the store, loaded by each query worker "
+                        "(faster queries, more memory; default: $KB_QUERY_IN_MEMORY; no update token)")
 
     p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL)")
     _data_dir(p)

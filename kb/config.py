@@ -30,6 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("update_token", None, "bearer token that allows SPARQL Update (off when unset)"),
     Setting("host", "127.0.0.1", "address the server listens on"),
     Setting("port", 8000, "port the server listens on"),
+    Setting("query_in_memory", False, "answer SPARQL from an in-memory copy of the store in each query worker"),
 )
 
 
@@ -44,6 +45,7 @@ class Settings:
     update_token: str | None
     host: str
     port: int
+    query_in_memory: bool = False
 
     @property
     def city_short(self) -> str:
@@ -81,12 +83,26 @@ def _coerce(setting: Setting, value: Any) -> Any:
     if value is None:
         return None
     kind = type(setting.default) if setting.default is not None else str
+    if kind is bool:
+        return _flag(setting, value)
     if setting.name == "data_dir":
         return Path(value)
     try:
         return kind(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{setting.env}={value!r} is not a valid {kind.__name__}: {setting.help}") from None
+
+
+def _flag(setting: Setting, value: Any) -> bool:
+    """A yes/no setting: bool("0") would be True."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{setting.env}={value!r} is not a yes/no value (1, 0, true, false): {setting.help}")
 
 
 assert {f.name for f in fields(Settings)} == {s.name for s in SETTINGS}

@@ -1,10 +1,12 @@
 """SPARQL latency of every query in queries/ (and the calibration query in bench/queries/):
-through kb's HTTP endpoint, against the same query in-process on pyoxigraph (the KB's on-disk
-store, and the same data in memory), and optionally against Virtuoso loaded with the same dump."""
+through kb's HTTP endpoint (and optionally a second `kb serve --in-memory`), against the same
+query in-process on pyoxigraph (the KB's on-disk store, and the same data in memory), and
+optionally against Virtuoso loaded with the same dump."""
 from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -12,6 +14,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench import proc
+from bench.load.memory import children, rss_mb
 from bench.stats import summary_ms, timings
 
 ACCEPT = {"select": "application/sparql-results+json", "construct": "application/n-triples"}
@@ -66,7 +69,8 @@ def over_http(client: httpx.Client, url: str, form: str) -> Callable[[str], byte
 
 
 def measure(queries: dict[str, str], store: ox.Store, memory: ox.Store | None, server_url: str,
-            budget: float, virtuoso: Callable[[str, str], bytes] | None = None) -> dict:
+            budget: float, virtuoso: Callable[[str, str], bytes] | None = None,
+            memory_url: str | None = None) -> dict:
     found = {}
     run_disk, run_memory = in_process(store), in_process(memory) if memory is not None else None
     with httpx.Client(timeout=300, trust_env=False) as client:
@@ -81,10 +85,25 @@ def measure(queries: dict[str, str], store: ox.Store, memory: ox.Store | None, s
             if run_memory is not None:
                 row["in_process_memory"] = summary_ms(timings(lambda: run_memory(query), budget))
             row["http"] = _guarded(lambda: over_http(client, server_url + "sparql", form)(query), budget, form)
+            if memory_url is not None:
+                row["http_memory"] = _guarded(lambda: over_http(client, memory_url + "sparql", form)(query), budget, form)
             if virtuoso is not None:
                 row["virtuoso_http"] = _guarded(lambda: virtuoso(with_prefixes(query), form), budget, form)
             found[name] = row
     return found
+
+
+def first_answer(url: str, query: str = "ASK {}") -> float:
+    """Seconds to the first answer of a server just started (an --in-memory one loads its copy)."""
+    started = time.perf_counter()
+    httpx.post(url + "sparql", content=query.encode(), timeout=600, trust_env=False,
+               headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT["select"]}).raise_for_status()
+    return time.perf_counter() - started
+
+
+def workers_rss_mb(server_pid: int) -> list[float]:
+    """Resident memory of each of a server's query workers (its child processes)."""
+    return [round(rss_mb(pid), 1) for pid in children(server_pid)]
 
 
 def _guarded(call: Callable[[], bytes], budget: float, form: str) -> dict:

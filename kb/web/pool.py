@@ -9,7 +9,13 @@ Frames on the worker's stdout: 4-byte length, 1-byte kind, payload.
     D  a chunk of the serialized result
     E  error (JSON: error class, message)
     F  finished (JSON: rows written, truncated)
-Requests on its stdin: the same framing, kind Q, payload JSON (see `Job`).
+    L  loaded (JSON: store, version, rss_mb, seconds)  -- in-memory mode, after a version's copy is loaded
+Requests on its stdin: the same framing, payload JSON (see `Job`): kind Q a query, kind O only
+open (load) the job's store, so that a worker started ahead of its first query loads meanwhile.
+
+In-memory mode (`Job.in_memory`) each worker holds a copy of the store: the memory limit then
+counts what a query adds above the worker's size once loaded (reported in the L frame), and is
+not applied while it loads.
 """
 from __future__ import annotations
 
@@ -47,6 +53,7 @@ class Job:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     max_rows: int | None = None
+    in_memory: bool = False  # answer from an in-memory copy of the store (loaded once per version)
 
 
 @dataclass(frozen=True)
@@ -66,25 +73,49 @@ def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
 class Worker:
     """One worker process; used by one query at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, preload: Job | None = None) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "kb.web.worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, bufsize=0)
         self._buffer = bytearray()  # read from the pipe, not yet taken as frames
+        self.wanted: tuple[str, str] | None = None  # the in-memory copy asked of the worker
+        self.loaded: tuple[str, str] | None = None  # the in-memory copy it reported loaded
+        self.base_mb = 0.0  # its resident memory once loaded: what a query adds is counted above it
+        if preload is not None:
+            self._expect(preload)
+            write_frame(self.proc.stdin, b"O", json.dumps(asdict(preload)).encode())
 
     def send(self, job: Job) -> None:
+        self._expect(job)
         write_frame(self.proc.stdin, b"Q", json.dumps(asdict(job)).encode())
+
+    def _expect(self, job: Job) -> None:
+        self.wanted = (job.store, job.version) if job.in_memory else None
+
+    @property
+    def loading(self) -> bool:
+        return self.wanted is not None and self.wanted != self.loaded
+
+    def query_mb(self) -> float:
+        """Memory the running query holds: the worker's above its loaded copy (0 while it loads)."""
+        return 0.0 if self.loading else self.rss_mb() - self.base_mb
 
     async def read(self, deadline: float) -> tuple[bytes, bytes]:
         """The next frame (kind, payload); TimeoutError at the deadline, EOFError if the worker died.
         Waits on the event loop: a thread to wait on cost more than a small query."""
-        while (frame := self._frame()) is None:
-            with anyio.fail_after(max(0.0, deadline - time.monotonic())):
-                await anyio.wait_readable(self.proc.stdout.fileno())
-            chunk = os.read(self.proc.stdout.fileno(), READ)  # readable: does not block
-            if not chunk:
-                raise EOFError
-            self._buffer += chunk
-        return frame
+        while True:
+            while (frame := self._frame()) is None:
+                with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                    await anyio.wait_readable(self.proc.stdout.fileno())
+                chunk = os.read(self.proc.stdout.fileno(), READ)  # readable: does not block
+                if not chunk:
+                    raise EOFError
+                self._buffer += chunk
+            if frame[0] != b"L":
+                return frame
+            self._loaded(json.loads(frame[1]))
+
+    def _loaded(self, report: dict) -> None:
+        self.loaded, self.base_mb = (report["store"], report["version"]), report["rss_mb"]
 
     def ready(self) -> bool:
         """Whether more output is there to read without waiting."""
@@ -183,12 +214,22 @@ class Pool:
         """Give a worker back (None when it was killed)."""
         with self._cond:
             self._busy -= 1
-            if worker is not None and self.memory_mb and worker.rss_mb() > self.memory_mb / 2:
+            if worker is not None and self.memory_mb and worker.query_mb() > self.memory_mb / 2:
                 worker.kill()  # a big query left it big: a fresh worker starts small again
                 worker = None
             if worker is not None:
                 self._idle.append(worker)
             self._cond.notify()
+
+    def warm(self, job: Job) -> None:
+        """Start a worker that loads `job`'s store now, ahead of the first query (in-memory mode)."""
+        with self._cond:
+            if self._idle or self._busy:
+                return
+            try:
+                self._idle.append(Worker(preload=job))
+            except OSError:
+                return  # the first query starts a worker and reports what is wrong
 
     def watch(self, run: Run) -> None:
         with self._cond:
@@ -306,7 +347,7 @@ class Run:
                 return
             if time.monotonic() >= self.deadline:
                 self._stopped = self._timeout()
-            elif self.pool.memory_mb and self.worker.rss_mb() > self.pool.memory_mb:
+            elif self.pool.memory_mb and self.worker.query_mb() > self.pool.memory_mb:
                 self._stopped = QueryError(f"the query needed more than {self.pool.memory_mb:g} MB of memory "
                                            "and was stopped; narrow it down or add a LIMIT")
             else:

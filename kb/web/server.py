@@ -14,6 +14,7 @@ from kb.web import remote
 from kb.web.app import create_app
 from kb.web.backend import FilesBackend, SnapshotBackend
 from kb.web.index import PerVersion
+from kb.web.sparql import warm
 
 WORKER_SETTINGS = "KB_SERVE_WORKER_SETTINGS"  # how the supervisor hands its settings to the workers
 
@@ -22,6 +23,7 @@ def warm_index(app) -> None:
     """Prepare the lists pages need while the server starts, not on the first request."""
     app.state.kb_index = PerVersion()
     threading.Thread(target=app.state.kb_index.get, args=(app.state.backend,), daemon=True).start()
+    warm(app)  # with --in-memory, a query worker loads the data meanwhile
 
 
 def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str | None = None,
@@ -30,6 +32,7 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
 
     if (user or password) and not endpoint:
         raise ConfigError("--user and --password are for the store of --endpoint; give --endpoint URL too")
+    _check_in_memory(settings, endpoint)
     if workers > 1:
         return _serve_workers(settings, workers, data_files, endpoint)
     if workers < 1:
@@ -45,6 +48,14 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
     warm_index(app)
     # h11, whatever else is installed: httptools accepts megabyte headers that h11 refuses
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", http="h11")
+
+
+def _check_in_memory(settings: Settings, endpoint: str | None) -> None:
+    if settings.query_in_memory and settings.update_token:
+        raise ConfigError("--in-memory with an update token: updates go to the on-disk store and the query "
+                          "workers' in-memory copies would not see them; serve without --in-memory to accept updates")
+    if settings.query_in_memory and endpoint:
+        raise ConfigError("--in-memory copies the KB's own store; with --endpoint URL the external store answers")
 
 
 def _serve_workers(settings: Settings, workers: int, data_files: list[str] | None, endpoint: str | None) -> None:

@@ -150,7 +150,7 @@ async def _query(request: Request, query: str, params: dict[str, list[str]]) -> 
     job = Job(query=query, store=_store_path(request, version), version=version,
               accept=request.headers.get("accept"), explicit=(params.get("format") or [None])[0],
               default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
-              max_rows=settings.max_rows)
+              max_rows=settings.max_rows, in_memory=settings.query_in_memory)
     run = Run(_pool(request), job)
     head = await run.start(_starting(request))
     headers = {"Vary": "Accept"}
@@ -201,7 +201,20 @@ def _starting(request: Request) -> anyio.CapacityLimiter:
 
 
 def _pool(request: Request) -> Pool:
-    state = request.app.state
+    return _pool_of(request.app.state)
+
+
+def warm(app) -> None:
+    """With --in-memory, start a query worker loading the current data now: the first query then
+    waits for no load (or only for the rest of it)."""
+    state = app.state
+    if not state.settings.query_in_memory or isinstance(state.backend, RemoteBackend):
+        return
+    version = state.backend.version()
+    _pool_of(state).warm(Job(query="", store=str(state.backend.store_path()), version=version, in_memory=True))
+
+
+def _pool_of(state) -> Pool:
     if getattr(state, "sparql_pool", None) is None:
         state.sparql_pool = Pool(WORKERS, state.settings.query_timeout, WORKER_MEMORY_MB)
     return state.sparql_pool

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -13,6 +15,7 @@ from kb.errors import KbError, QueryError
 from kb.query import execute, on_big_stack
 from kb.store import open_store_read_only
 from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from kb.web.memstore import load_in_memory, resident_mb
 from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, frame, write_frame
 
 
@@ -62,10 +65,27 @@ class Worker:
 
     def open(self, job: Job) -> ox.Store:
         if self.key != (job.store, job.version) or self.store is None:
-            self.store = None  # let go of the old snapshot first
-            self.store = open_store_read_only(job.store)
+            self.store = None  # let go of the old snapshot (or its copy) first
+            self.store = self._load(job) if job.in_memory else open_store_read_only(job.store)
             self.key = (job.store, job.version)
         return self.store
+
+    def _load(self, job: Job) -> ox.Store:
+        """The store's in-memory copy; the L frame tells the pool how big the worker is with it."""
+        started = time.perf_counter()
+        store = load_in_memory(Path(job.store))
+        report = {"store": job.store, "version": job.version, "rss_mb": resident_mb(),
+                  "seconds": round(time.perf_counter() - started, 3)}
+        write_frame(self.out, b"L", json.dumps(report).encode())
+        self.out.flush()
+        return store
+
+    def preload(self, job: Job) -> None:
+        """Load ahead of the first query; a failure is reported by that query, which tries again."""
+        try:
+            self.open(job)
+        except KbError as exc:
+            print(f"kb query worker: {exc}", file=sys.stderr)
 
     def run(self, job: Job) -> None:
         writer = None
@@ -84,12 +104,12 @@ class Worker:
         self.out.flush()
 
 
-def _read_job(source: BinaryIO) -> Job | None:
+def _read_job(source: BinaryIO) -> tuple[bytes, Job] | None:
     header = source.read(HEADER.size)
     if len(header) < HEADER.size:
         return None  # the server closed the pipe: exit
-    size, _ = HEADER.unpack(header)
-    return Job(**json.loads(source.read(size)))
+    size, kind = HEADER.unpack(header)
+    return bytes([kind]), Job(**json.loads(source.read(size)))
 
 
 def main() -> None:
@@ -99,8 +119,12 @@ def main() -> None:
 
 
 def _serve(worker: Worker, source: BinaryIO) -> None:
-    while (job := _read_job(source)) is not None:
-        worker.run(job)
+    while (request := _read_job(source)) is not None:
+        kind, job = request
+        if kind == b"O":
+            worker.preload(job)
+        else:
+            worker.run(job)
 
 
 if __name__ == "__main__":
