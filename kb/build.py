@@ -111,8 +111,8 @@ def _mapped(result: PageResult, mint: Minter) -> Prepared:
         "roles": sorted({post.title for post in result.posts}),
         "tally": asdict(void.Tally.of_lines(lines)),
     }
-    return Prepared(page.id, page.path, page.sha256, cache, dump.graph_text(graph, lines, "nq"),
-                    dump.graph_parts(graph, lines))
+    texts = dump.graph_texts(graph, lines)
+    return Prepared(page.id, page.path, page.sha256, cache, texts["nq"], dump.compressed(texts, len(lines)))
 
 
 def extract_all(files: list[Path], settings: Settings, known: dict[str, str],

@@ -89,7 +89,12 @@ def graph_texts(graph: Graph, lines: list[bytes]) -> dict[str, bytes]:
 
 def graph_parts(graph: Graph, lines: list[bytes]) -> dict[str, Part]:
     """One graph's share of every dump, compressed."""
-    return {fmt: compress(text, len(lines)) for fmt, text in graph_texts(graph, lines).items()}
+    return compressed(graph_texts(graph, lines), len(lines))
+
+
+def compressed(texts: Mapping[str, bytes], statements: int) -> dict[str, Part]:
+    """A graph's texts (`graph_texts`) compressed, each counting the graph's statements."""
+    return {fmt: compress(text, statements) for fmt, text in texts.items()}
 
 
 def _lines_text(graph: Graph, lines: list[bytes], fmt: str) -> bytes:

@@ -9,7 +9,6 @@ store was updated after its dumps were written), the store itself is dumped.
 from __future__ import annotations
 
 import gzip
-import os
 import zlib
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from kb.errors import StoreError
 from kb.store import open_store_read_only
 
 DUMP = Path("dumps") / "kb.nq.gz"  # beside the store, in the snapshot
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def load_in_memory(path: Path) -> ox.Store:
@@ -51,9 +49,3 @@ def _from_store(disk: ox.Store, path: Path) -> ox.Store:
     except (OSError, SyntaxError, ValueError) as exc:
         raise StoreError(f"cannot copy the store at {path} into memory: {exc}") from None
     return memory
-
-
-def resident_mb() -> float:
-    """This process's resident memory."""
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * PAGE / 2**20

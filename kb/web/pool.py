@@ -70,6 +70,15 @@ def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
     out.write(frame(kind, payload))
 
 
+def resident_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default); 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class Worker:
     """One worker process; used by one query at a time."""
 
@@ -137,11 +146,7 @@ class Worker:
 
     def rss_mb(self) -> float:
         """Resident memory of the worker (0 when unknown)."""
-        try:
-            with open(f"/proc/{self.proc.pid}/statm", "rb") as statm:
-                return int(statm.read().split()[1]) * PAGE / 2**20
-        except (OSError, ValueError, IndexError):
-            return 0.0
+        return resident_mb(self.proc.pid)
 
     def crashed(self) -> bool:
         """Whether the worker died of a stack overflow or a bad access (not killed from outside)."""

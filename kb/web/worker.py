@@ -15,8 +15,8 @@ from kb.errors import KbError, QueryError
 from kb.query import execute, on_big_stack
 from kb.store import open_store_read_only
 from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
-from kb.web.memstore import load_in_memory, resident_mb
-from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, frame, write_frame
+from kb.web.memstore import load_in_memory
+from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, frame, resident_mb, write_frame
 
 
 class FrameWriter:
