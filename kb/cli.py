@@ -18,8 +18,10 @@ EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
 
 
 def _settings(args: argparse.Namespace) -> config.Settings:
-    flags = {name: getattr(args, name, None) for name in ("data_dir", "base", "host", "port", "update_token")}
+    flags = {name: getattr(args, name, None)
+             for name in ("data_dir", "base", "host", "port", "update_token", "page_cache_mb")}
     flags["query_in_memory"] = getattr(args, "in_memory", None) or None  # unset: $KB_QUERY_IN_MEMORY decides
+    flags["access_log"] = getattr(args, "access_log", None) or None  # unset: $KB_ACCESS_LOG decides
     return config.resolve(flags)
 
 
@@ -171,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--in-memory", action="store_true", default=None,
                    help="answer SPARQL from an in-memory copy of the store, loaded by each query worker "
                         "(faster queries, more memory; default: $KB_QUERY_IN_MEMORY; no update token)")
+    p.add_argument("--page-cache-mb", type=int,
+                   help="megabytes of rendered pages (gzipped) kept per server process (default: "
+                        "$KB_PAGE_CACHE_MB, else 128; 0: none)")
+    p.add_argument("--access-log", action="store_true", default=None,
+                   help="log every request (default: $KB_ACCESS_LOG, else off)")
 
     p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL)")
     _data_dir(p)

@@ -2,6 +2,7 @@
 index (search ranking, newest-first links, co-mentions, posts), ETag revalidation rules."""
 from __future__ import annotations
 
+import gzip
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -138,12 +139,19 @@ def test_pages_units_not_modified_follows_rfc9110(headers, expected):
 
 
 def test_pages_units_bodies_drop_least_recently_used():
+    pages = {name: caching.Page(name.encode() * 7, "<") for name in ("a", "b")}
     bodies = caching.Bodies(budget=160)
-    bodies.put(("a",), b"x" * 7, "<")
-    bodies.put(("b",), b"y" * 7, "<")
-    assert bodies.get(("a",)) == (b"x" * 7, "<")
+    bodies.put(("a",), pages["a"])
+    bodies.put(("b",), pages["b"])
+    assert bodies.get(("a",)) == pages["a"]
     for i in range(20):
-        bodies.put((i,), b"z" * 8, "")
-    assert bodies.get(("a",)) is None and bodies.get((19,)) == (b"z" * 8, "")
-    bodies.put(("huge",), b"h" * 100, "")  # more than a sixteenth of the budget: not kept
+        bodies.put((i,), caching.Page(b"z" * 8, ""))
+    assert bodies.get(("a",)) is None and bodies.get((19,)) == caching.Page(b"z" * 8, "")
+    bodies.put(("huge",), caching.Page(b"h" * 100, ""))  # more than a sixteenth of the budget: not kept
     assert bodies.get(("huge",)) is None
+
+
+def test_pages_units_kept_pages_are_gzip_of_the_body():
+    body = "史根治主持会议。".encode() * 100
+    page = caching.Page.of(body, "<x>")
+    assert gzip.decompress(page.gzipped) == body and page.size < len(body) // 5

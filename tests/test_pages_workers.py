@@ -2,7 +2,9 @@
 the combinations it cannot serve consistently are refused with a reason."""
 from __future__ import annotations
 
+import asyncio
 import shutil
+import socket
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,7 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import SEEDS, Server, child_pids, free_port, run_kb
+from kb.errors import ConfigError
 from kb.store import DataDir
+from kb.web.server import _listening
 
 REQUESTS = 24  # enough that both workers answer some (the kernel spreads connections)
 
@@ -82,3 +86,35 @@ def test_pages_workers_refuses_rdf_files(tmp_path):
     data.write_text("<http://example.org/a> <http://example.org/p> \"x\" .\n")
     result = run_kb("serve", "--data", data, "--port", free_port(), "--workers", "2", check=False, timeout=60)
     assert result.returncode != 0 and "--workers" in result.stderr
+
+
+def test_pages_workers_socket_lets_asyncio_turn_nagle_off():
+    """The workers' shared socket is a TCP one by protocol, so asyncio sets TCP_NODELAY on each
+    connection (uvicorn's own had protocol 0: every response waited for a delayed ACK)."""
+    listening = _listening("127.0.0.1", 0)
+
+    async def nodelay_of_accepted() -> int:
+        accepted = asyncio.get_running_loop().create_future()
+
+        def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            sock = writer.get_extra_info("socket")
+            accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(connected, sock=listening)
+        _, writer = await asyncio.open_connection(*listening.getsockname())
+        value = await asyncio.wait_for(accepted, 10)
+        writer.close()
+        server.close()
+        return value
+
+    assert listening.proto == socket.IPPROTO_TCP
+    assert asyncio.run(nodelay_of_accepted()) != 0
+
+
+def test_pages_workers_port_in_use_is_named():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(ConfigError, match=f"127.0.0.1:{taken.getsockname()[1]}"):
+            _listening("127.0.0.1", taken.getsockname()[1])

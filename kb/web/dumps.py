@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from kb.dump import DumpFile, read_manifest
 from kb.errors import NotFound
+from kb.web import caching
 from kb.web.conneg import HTML, negotiate
 
 router = APIRouter()
@@ -64,7 +65,7 @@ async def download(name: str, request: Request) -> Response:
     if file is None:
         raise NotFound(f"no dump named {name!r}; available: {', '.join(sorted(by_name))}")
     path = folder / file.name
-    as_stored = name == file.name or _accepts_gzip(request.headers.get("accept-encoding", ""))
+    as_stored = name == file.name or caching.accepts_gzip(request.headers.get("accept-encoding", ""))
     tag = f'"{file.sha256}"' if as_stored else f'"{file.sha256}-identity"'
     headers = {"ETag": tag, "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
     if _tags(request.headers.get("if-none-match", "")) & {tag, "*"}:
@@ -77,14 +78,6 @@ async def download(name: str, request: Request) -> Response:
     headers["Content-Length"] = str(file.uncompressed_bytes)
     body = _decompressed(path) if request.method == "GET" else iter(())
     return StreamingResponse(body, media_type=file.media_type, headers=headers)
-
-
-def _accepts_gzip(accept_encoding: str) -> bool:
-    for part in accept_encoding.lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "x-gzip", "*"):
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
 
 
 def _tags(if_none_match: str) -> set[str]:

@@ -103,25 +103,27 @@ def _entity(path: str, request: Request) -> Response:
     backend = request.app.state.backend
     version = backend.version()  # read once: each read is a syscall, and a thread switch under load
     key = (version, iri, fmt, profile if fmt in JSON else None, page)
-    tag = caching.etag_of(*key)
+    gzipped = caching.accepts_gzip(request.headers.get("accept-encoding", ""))
+    tag = caching.etag_of(*key, gzipped)  # an encoding is a representation of its own (RFC 9110 8.8.3)
     modified = caching.last_modified(backend, version)
-    headers = caching.headers(tag, modified)
+    headers = caching.headers(tag, modified, vary="Accept, Accept-Encoding")
     if caching.not_modified(request, tag, modified):
         return Response(status_code=304, headers=headers)
     media = f'{MEDIA[fmt]}; profile="{documents.PROFILES[profile]}"' if fmt in JSON else MEDIA[fmt]
-    cached = caching.bodies(request).get(key)
-    if cached is not None:
-        body, links = cached
-        return Response(body, media_type=media, headers={**headers, "Link": links})
-    store = backend.store()
+    found = caching.bodies(request).get(key)
+    if found is None:
+        found = _rendered(request, backend.store(), iri, fmt, profile, page, version)
+        if kb_index.fresh(request, version):  # a page drawn while the index catches up is not kept
+            caching.bodies(request).put(key, found)
+    return caching.send(found, gzipped, media, headers)
+
+
+def _rendered(request: Request, store: ox.Store, iri: str, fmt: str, profile: str, page: int,
+              version: str) -> caching.Page:
     if not documents.exists(store, iri):
         raise NotFound(f"{iri} is not an IRI of this KB") if fmt != "html" else _Missing(iri)
-    index = kb_index.of(request, version)
-    body, has_next = _render(request, store, index, iri, fmt, profile, page)
-    links = _links(iri, fmt, page, has_next)
-    if kb_index.fresh(request, version):  # a page drawn while the index catches up is not kept
-        caching.bodies(request).put(key, body, links)
-    return Response(body, media_type=media, headers={**headers, "Link": links})
+    body, has_next = _render(request, store, kb_index.of(request, version), iri, fmt, profile, page)
+    return caching.Page.of(body, _links(iri, fmt, page, has_next))
 
 
 def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, fmt: str, profile: str,

@@ -39,6 +39,7 @@ SELECT ?person ?role ?org ?date ?source WHERE {
   OPTIONAL { ?post dcterms:date ?date }
   OPTIONAL { ?post prov:wasDerivedFrom ?source }
 }"""
+POST_TYPES = "SELECT ?x ?t WHERE { ?x a org:Membership, ?t }"  # posts have types, no label
 NOTES = "SELECT ?e ?d WHERE { ?e schema:disambiguatingDescription ?d }"
 COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE { ?x a %s }"
 LABELLED = """
@@ -160,6 +161,7 @@ def build(store: ox.Store) -> Index:
     _links(index, select(MENTIONS))
     _posts(index, select(POSTS))
     _labels(index, select(LABELLED))
+    _unlabelled(index, select(POST_TYPES))
     names: dict[str, list[str]] = {}
     for row in select(NAMES):
         iri, name = row["e"].value, row["n"].value
@@ -203,6 +205,15 @@ def _labels(index: Index, rows) -> None:
         predicate = next(p for p in LABEL_ORDER if p in by_predicate)
         types, labels = by_predicate[predicate]
         index.labels[node] = Label(tuple(sorted(types)), predicate, tuple(sorted(labels, key=str)))
+
+
+def _unlabelled(index: Index, rows) -> None:
+    """Nodes known by their types alone, so that pages linking to them need no store lookup."""
+    types: dict[str, list[str]] = {}
+    for row in rows:
+        types.setdefault(row["x"].value, []).append(row["t"].value)
+    for node, found in types.items():
+        index.labels.setdefault(node, Label(tuple(sorted(found)), LABEL_ORDER[0], ()))
 
 
 def _posts(index: Index, rows) -> None:

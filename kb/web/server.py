@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import socket
 import threading
 from dataclasses import asdict
 from pathlib import Path
@@ -47,7 +49,8 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
     app = create_app(settings, backend)
     warm_index(app)
     # h11, whatever else is installed: httptools accepts megabyte headers that h11 refuses
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", http="h11")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", http="h11",
+                access_log=settings.access_log)
 
 
 def _check_in_memory(settings: Settings, endpoint: str | None) -> None:
@@ -63,6 +66,7 @@ def _serve_workers(settings: Settings, workers: int, data_files: list[str] | Non
     not survive a fork) accept on one socket; each opens the data dir and keeps its own page
     index and query workers, and follows `current` on its own when a build switches it."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     if data_files or endpoint:
         raise ConfigError("--workers N serves a KB's data dir; serve --data FILE or --endpoint URL with one worker")
@@ -71,8 +75,26 @@ def _serve_workers(settings: Settings, workers: int, data_files: list[str] | Non
                           "seen by the others' page caches; serve with --workers 1 to accept updates")
     DataDir(settings.data_dir).current()  # fail now, with a clear message, when there is no KB
     os.environ[WORKER_SETTINGS] = json.dumps(asdict(settings), default=str)
-    uvicorn.run("kb.web.server:worker_app", factory=True, workers=workers, host=settings.host, port=settings.port,
-                log_level="info", http="h11")
+    config = uvicorn.Config("kb.web.server:worker_app", factory=True, workers=workers, host=settings.host,
+                            port=settings.port, log_level="info", http="h11", access_log=settings.access_log)
+    Multiprocess(config, sockets=[_listening(settings.host, settings.port)]).run()
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """The socket the workers share. uvicorn's own (Config.bind_socket) has protocol 0, and asyncio
+    turns Nagle's algorithm off only for IPPROTO_TCP sockets: every response then waited ~40 ms
+    for a delayed ACK (measured: 362 req/s at 44 ms each, against 3,000+ req/s with one process)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.set_inheritable(True)
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d (Press CTRL+C to quit)", shown, port)
+    return sock
 
 
 def worker_app():
