@@ -19,6 +19,7 @@ from bench import machine, proc, report
 from bench.corpus import generate, manifest, statistics
 from bench.measure import building, documents, dumps, pages, parameters, profiles, sparql, tagging, virtuoso
 
+PAGE_WORKERS = 2  # server processes for the entity pages: one per core
 STEPS = ("tagging", "kb1m", "dumps", "sparql", "pages", "profile", "build", "add")
 
 
@@ -182,23 +183,34 @@ class Bench:
         return engine
 
     def step_pages(self) -> None:
-        """wrk on every entity once, in shuffled order (the server's page cache cannot help), then on
-        a hot set of a few hundred pages asked again and again (served from its cache)."""
+        """wrk on every entity in shuffled order on `kb serve --workers 2`: with the page cache
+        turned off (every page rendered), and with it after a warm-up pass (steady state); then a
+        hot set of a few hundred pages asked again and again."""
         store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
         hot, top = documents.sample(store, 100)
         hot = ([top] if top else []) + hot
-        found: dict = {"documents": documents.measure(store, hot[:200], budget=10)}
-        base, prefix = self._server().url, _base()
+        found: dict = {"documents": documents.measure(store, hot[:200], budget=10), "workers": PAGE_WORKERS}
+        prefix = _base()
         as_paths = lambda iris: [proc.quote_path(i[len(prefix) - 1:]) for i in iris if i.startswith(prefix)]  # noqa: E731
         every = as_paths(documents.every(store, self.o.seed))
+        load = lambda url, paths, accept, seconds: pages.wrk(url, paths, accept, seconds, self.o.connections)  # noqa: E731
         for fmt, accept in pages.ACCEPT.items():
-            _, bad = pages.checked(base, every[-50:], accept)  # the end of the order: asked last, if at all
-            found[fmt] = {"paths": len(every), "failed_before_load": bad[:10], "failed_count": len(bad),
-                          **pages.wrk(base, every, accept, self.o.duration, self.o.connections)}
-            found[fmt + "_hot"] = {"paths": len(hot), **pages.wrk(base, as_paths(hot), accept,
-                                                                   self.o.reference_duration, self.o.connections)}
+            with self._pages_server("--page-cache-mb", "0") as server:
+                _, bad = pages.checked(server.url, every[-50:], accept)  # the end of the order: asked last, if at all
+                found[fmt + "_cold"] = {"paths": len(every), "failed_before_load": bad[:10], "failed_count": len(bad),
+                                        **load(server.url, every, accept, self.o.duration)}
+            with self._pages_server() as server:
+                found[fmt + "_warmup"] = load(server.url, every, accept, self.o.reference_duration)
+                found[fmt] = {"paths": len(every), **load(server.url, every, accept, self.o.duration)}
+                found[fmt + "_hot"] = {"paths": len(hot), **load(server.url, as_paths(hot), accept,
+                                                                  self.o.reference_duration)}
         found["fastapi_reference"] = pages.reference(self.o.reference_duration, self.o.connections)
         self.results["pages"] = found
+
+    def _pages_server(self, *options: str) -> proc.Server:
+        port = proc.free_port()
+        return proc.Server([*proc.KB, "serve", "--data-dir", str(self.kb1m), "--port", str(port),
+                            "--workers", str(PAGE_WORKERS), *options], port)
 
     def step_profile(self) -> None:
         """py-spy over a small build, one add into the query KB, and the server under load."""

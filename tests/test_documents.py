@@ -178,3 +178,12 @@ def test_documents_unlinked_document_is_the_iri_alone(store, poster):
     assert doc.triples and {t.subject for t in doc.triples} == {node}
     assert set(doc.triples) == {ox.Triple(q.subject, q.predicate, q.object)
                                 for q in store.quads_for_pattern(node, None, None, None)}
+
+
+@pytest.mark.parametrize("profile", ["compacted", "expanded", "framed"])
+def test_documents_dumps_is_json_dumps(store, poster, profile):
+    """The context encoded once gives the same JSON as encoding the whole document."""
+    article = _one(store, "SELECT ?a { ?a a schema:NewsArticle } LIMIT 1")
+    for iri in (poster, article):
+        document = documents.to_jsonld(documents.gather(store, iri), profile)
+        assert json.loads(documents.dumps(document)) == document

@@ -3,11 +3,14 @@ index (search ranking, newest-first links, co-mentions, posts), ETag revalidatio
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kb.web import caching, index, views
 
@@ -155,3 +158,20 @@ def test_pages_units_kept_pages_are_gzip_of_the_body():
     body = "史根治主持会议。".encode() * 100
     page = caching.Page.of(body, "<x>")
     assert gzip.decompress(page.gzipped) == body and page.size < len(body) // 5
+
+
+@given(st.text(alphabet="许昌市司法局史根治和", max_size=30),
+       st.lists(st.text(alphabet="许昌市司法局史根治", min_size=1, max_size=6), max_size=6))
+def test_pages_units_highlight_matches_a_longest_first_alternation(text, names):
+    """The spans are those of one regex alternation of the names, longest first."""
+    table = {name: f"iri/{name}" for name in names}
+    pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True)))) if table else None
+    expected = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern and text.strip() else []
+    spans = views.highlight(text, table)
+    linked, at = [], 0
+    for span in (spans[0] if spans else []):
+        if "iri" in span:
+            linked.append((at, at + len(span["text"])))
+        at += len(span["text"])
+    offset = len(text) - len(text.lstrip())  # paragraphs are stripped
+    assert [(s + offset, e + offset) for s, e in linked] == expected

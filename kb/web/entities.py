@@ -6,7 +6,6 @@ parameter or from ?profile=. Incoming links are paged with ?page=N (Link: rel="n
 """
 from __future__ import annotations
 
-import json
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -133,7 +132,7 @@ def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, 
         return _html(request, store, index, iri, page)
     doc = documents.gather(store, iri, page, labels=index.labels)
     if fmt in JSON:
-        return json.dumps(documents.to_jsonld(doc, profile), ensure_ascii=False).encode(), doc.has_next
+        return documents.dumps(documents.to_jsonld(doc, profile)).encode(), doc.has_next
     return documents.to_rdf(doc, RDF_FORMATS[fmt]), doc.has_next
 
 
@@ -142,7 +141,7 @@ def _html(request: Request, store: ox.Store, index: kb_index.Index, iri: str, pa
     and what links to it are on the page itself, and in the full document at .jsonld)."""
     own = documents.gather(store, iri, size=0, linked=False)
     view = views.view(store, index, iri, page, lambda: documents.gather(store, iri, page, labels=index.labels))
-    embedded = json.dumps(documents.to_jsonld(own), ensure_ascii=False).replace("</", "<\\/")
+    embedded = documents.dumps(documents.to_jsonld(own)).replace("</", "<\\/")
     data = {"page": page, "has_next": False, **view.data}
     html = request.app.state.templates.get_template(view.template).render(
         iri=iri, uri=to_uri(iri), title=view.title, jsonld=embedded, kinds=kb_index.KINDS, **data)

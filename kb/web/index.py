@@ -1,8 +1,9 @@
 """What pages need beyond one IRI's own triples, computed once per version of the data:
 counts per type, every entity's names (search, browse), which articles mention each entity
 (newest first) and which entities each article mentions (co-mentions), the posts each person
-holds. Three SPARQL passes over the whole KB (~3 s at a million triples on a busy 2-core
-machine), after which an entity page costs a few index lookups however often it is mentioned.
+holds, the label and types of every node pages link to. A few SPARQL passes over the whole KB
+(~2.5 s at a million triples on a 2-core machine), after which an entity page costs a few
+index lookups however often it is mentioned.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ SELECT ?person ?role ?org ?date ?source WHERE {
   OPTIONAL { ?post dcterms:date ?date }
   OPTIONAL { ?post prov:wasDerivedFrom ?source }
 }"""
-POST_TYPES = "SELECT ?x ?t WHERE { ?x a org:Membership, ?t }"  # posts have types, no label
+# posts, photos and briefs have types and no label: known here, pages linking to them need no lookup
+UNLABELLED = "SELECT ?x ?t WHERE { VALUES ?c { org:Membership schema:Photograph schema:NewsArticle } ?x a ?c, ?t }"
 NOTES = "SELECT ?e ?d WHERE { ?e schema:disambiguatingDescription ?d }"
 COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?c) WHERE { ?x a %s }"
 LABELLED = """
@@ -108,7 +110,7 @@ class Index:
 
     def label(self, iri: str) -> str | None:
         found = self.labels.get(iri)
-        return found.values[0].value if found else None
+        return found.values[0].value if found and found.values else None
 
     def by_kind(self, kind: str) -> list[Entry]:
         """Every entity of a kind, by name."""
@@ -161,7 +163,7 @@ def build(store: ox.Store) -> Index:
     _links(index, select(MENTIONS))
     _posts(index, select(POSTS))
     _labels(index, select(LABELLED))
-    _unlabelled(index, select(POST_TYPES))
+    _unlabelled(index, select(UNLABELLED))
     names: dict[str, list[str]] = {}
     for row in select(NAMES):
         iri, name = row["e"].value, row["n"].value
@@ -208,12 +210,14 @@ def _labels(index: Index, rows) -> None:
 
 
 def _unlabelled(index: Index, rows) -> None:
-    """Nodes known by their types alone, so that pages linking to them need no store lookup."""
+    """Their types, for the nodes that have no label (the others are in already)."""
     types: dict[str, list[str]] = {}
     for row in rows:
         types.setdefault(row["x"].value, []).append(row["t"].value)
+    shared: dict[tuple[str, ...], Label] = {}  # a few distinct sets of types: one Label each
     for node, found in types.items():
-        index.labels.setdefault(node, Label(tuple(sorted(found)), LABEL_ORDER[0], ()))
+        key = tuple(sorted(found))
+        index.labels.setdefault(node, shared.setdefault(key, Label(key, LABEL_ORDER[0], ())))
 
 
 def _posts(index: Index, rows) -> None:

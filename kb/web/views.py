@@ -6,7 +6,6 @@ labels are then fetched by index lookups for the rows shown only.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -179,19 +178,35 @@ def _names(store: ox.Store, mentions: list[dict]) -> dict[str, str]:
 def highlight(text: str, names: dict[str, str]) -> list[list[dict]]:
     """The text as paragraphs of spans: {"text"} or {"text", "iri"} where a name occurs.
     Longest names win, so 许昌市司法局 is one link, not 许昌 plus the rest."""
-    pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))) if names else None
     paragraphs = []
     for para in filter(None, (p.strip() for p in text.split("\n"))):
         spans, at = [], 0
-        for match in pattern.finditer(para) if pattern else ():
-            if match.start() > at:
-                spans.append({"text": para[at:match.start()]})
-            spans.append({"text": match.group(), "iri": names[match.group()]})
-            at = match.end()
+        for start, end in _occurrences(para, names):
+            if start > at:
+                spans.append({"text": para[at:start]})
+            spans.append({"text": para[start:end], "iri": names[para[start:end]]})
+            at = end
         if at < len(para):
             spans.append({"text": para[at:]})
         paragraphs.append(spans)
     return paragraphs
+
+
+def _occurrences(para: str, names: dict[str, str]) -> list[tuple[int, int]]:
+    """Where names occur, left to right, the longest at each place, none overlapping (what an
+    alternation of the names, longest first, finds; without compiling a pattern per article)."""
+    found = []
+    for name in filter(None, names):
+        start = para.find(name)
+        while start >= 0:
+            found.append((start, -len(name)))
+            start = para.find(name, start + 1)
+    spans, at = [], 0
+    for start, negative in sorted(found):
+        if start >= at:
+            at = start - negative
+            spans.append((start, at))
+    return spans
 
 
 def resource(store: ox.Store, s: ox.NamedNode, props: dict, page: int, doc: Document) -> View:
