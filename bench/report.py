@@ -157,6 +157,7 @@ def _building(r: dict) -> list[str]:
         out += table(["tagger", "chars/s, one core", "issue's figure"],
                      [[name, rate(v), QUOTED.get(name, "—")] for name, v in tag["chars_per_s_one_core"].items()])
         out.append("")
+    out += _stages(r.get("stages"))
     rows = []
     for key, label in (("kb1m", "KB for the query benchmarks"), ("build", "the full archive")):
         b = r.get(key)
@@ -172,9 +173,28 @@ def _building(r: dict) -> list[str]:
         out.append("")
     for key, label in (("kb1m", "KB for the query benchmarks"), ("build", "the full archive")):
         if r.get(key, {}).get("phases"):
-            out += [f"Phases of the build of the {label.lower()} (wall seconds, as kb recorded them in COMPLETE): "
+            out += [f"Phases of the build ({label}; wall seconds, as kb recorded them in COMPLETE): "
                     + _phases(r[key]["phases"]), ""]
     return out
+
+
+def _stages(st: dict | None) -> list[str]:
+    """Each stage's CPU cost per character and per triple, and the ceiling their sum puts on 2 cores."""
+    if not st:
+        return []
+    total = sum(st["seconds"].values())
+    per_char = lambda seconds: seconds / st["chars"] * 1e6  # noqa: E731
+    rows = [[stage, f"{sec:.2f}", f"{per_char(sec):.2f}", f"{sec / st['triples'] * 1e6:.2f}", f"{sec / total:.0%}"]
+            for stage, sec in st["seconds"].items()]
+    rows.append(["**sum**", f"{total:.2f}", f"{per_char(total):.2f}", f"{total / st['triples'] * 1e6:.2f}", "100%"])
+    extract = st["seconds"]["extract"]
+    return [f"What a build spends, stage by stage, one core (`bench/measure/stages.py`: the calls `kb build` makes, "
+            f"over {st['pages']} pages, {st['chars']:,} characters, {st['triples']:,} triples, "
+            f"{st['triples'] / st['chars']:.2f} triples per character):", ""] + table(
+        ["stage", "seconds", "µs per character", "µs per triple", "share"], rows) + [
+        "", f"Two cores doing nothing else, perfectly shared, could build at most **{rate(2 * st['chars'] / total)} "
+        f"chars/s** with this work; extraction alone would allow {rate(2 * st['chars'] / extract)} chars/s, the store's "
+        f"load alone {rate(st['chars'] / st['seconds']['store load'])} chars/s (one thread).", ""]
 
 
 def _phases(phases: dict[str, float]) -> str:

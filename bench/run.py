@@ -17,7 +17,8 @@ import pyoxigraph as ox
 
 from bench import machine, proc, report
 from bench.corpus import generate, manifest, statistics
-from bench.measure import building, documents, dumps, pages, parameters, profiles, sparql, tagging, virtuoso
+from bench.measure import (building, documents, dumps, pages, parameters, profiles, sparql, stages, tagging,
+                           virtuoso)
 
 PAGE_WORKERS = 2  # server processes for the entity pages: one per core
 STEPS = ("tagging", "kb1m", "dumps", "sparql", "pages", "profile", "build", "add")
@@ -104,7 +105,9 @@ class Bench:
         return [corpus / r["date"][:4] / f"{r['id']}.txt" for r in manifest(corpus)]
 
     def step_tagging(self) -> None:
-        self.results["tagging"] = tagging.measure(self.files(self.corpus), self.o.tag_chars)
+        files = self.files(self.corpus)
+        self.results["tagging"] = tagging.measure(files, self.o.tag_chars)
+        self.results["stages"] = stages.measure(files, self.o.tag_chars)
 
     def step_kb1m(self) -> None:
         """A KB of at least the wanted number of triples: size it from a pilot build."""
