@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -15,6 +16,8 @@ from conftest import KB, ROOT, SEEDS, Server, child_pids, free_port, run_kb
 
 from kb.config import resolve
 from kb.errors import ConfigError
+from kb.web import documents
+from kb.web.backend import SnapshotBackend
 from kb.web.pool import Job, Pool, Run
 from kb.web.sparql import WORKER_MEMORY_MB, WORKERS
 
@@ -50,6 +53,36 @@ def ask(url: str, query: str) -> list[tuple]:
 def test_in_memory_answers_as_on_disk(server: Server, memory_server: Server, path: Path) -> None:
     query = path.read_text(encoding="utf-8")
     assert ask(memory_server.url, query) == ask(server.url, query)
+
+
+def _sample_iris(kb_data: Path) -> list[str]:
+    store = ox.Store.read_only(str(kb_data / "current" / "store"))
+    query = """SELECT ?x WHERE { VALUES ?t { <http://schema.org/Person> <http://schema.org/NewsArticle>
+        <http://schema.org/Organization> } ?x a ?t } ORDER BY ?x LIMIT 30"""
+    return [row[0].value for row in store.query(query, use_default_graph_as_union=True)]
+
+
+def test_in_memory_pages_read_from_a_copy_of_the_store(kb_data: Path) -> None:
+    """The backend answers from disk at once, then from its in-memory copy: the same documents."""
+    backend = SnapshotBackend(kb_data, in_memory=True)
+    disk = backend.store()
+    deadline = time.monotonic() + 60
+    while not backend.in_memory() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    memory = backend.store()
+    assert backend.in_memory() and memory is not disk and len(memory) == len(disk) > 0
+    for iri in _sample_iris(kb_data):
+        assert documents.gather(memory, iri) == documents.gather(disk, iri)
+
+
+def test_in_memory_serves_the_same_pages(server: Server, memory_server: Server, kb_data: Path) -> None:
+    with httpx.Client(timeout=30) as client:
+        for iri in _sample_iris(kb_data):
+            path = iri[len(server.url):]
+            for accept in ("application/ld+json", "text/html"):
+                pages = [client.get(srv.url + path, headers={"Accept": accept}) for srv in (server, memory_server)]
+                assert [p.status_code for p in pages] == [200, 200]
+                assert pages[0].content == pages[1].content
 
 
 def test_in_memory_copy_holds_every_quad(memory_server: Server, kb_data: Path) -> None:

@@ -8,17 +8,22 @@ processes (kb.web.pool) can open it read-only beside the server; `store_path()` 
 """
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kb.errors import QueryError
+from kb.errors import QueryError, StoreError
 from kb.query import execute, load_files
 from kb.store import DataDir
+from kb.web.memstore import load_in_memory
+
+log = logging.getLogger("uvicorn.error")
 
 
 class Backend:
@@ -68,23 +73,54 @@ class Backend:
 
 
 class SnapshotBackend(Backend):
-    """The KB in a data dir; follows `current` when a build or add switches it."""
+    """The KB in a data dir; follows `current` when a build or add switches it. `in_memory`:
+    pages read from an in-memory copy of the store (lookups 3-10x faster), loaded in the
+    background for each version while the on-disk store answers."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, in_memory: bool = False) -> None:
         super().__init__()
         self.data = DataDir(data_dir)
         self._lock = threading.Lock()
         self._version: str | None = None
         self._store: ox.Store | None = None
+        self._in_memory = in_memory
+        self._copy: tuple[str, ox.Store] | None = None  # (version, its in-memory copy) once loaded
+        self._copying: str | None = None  # the version being loaded
 
     def store(self) -> ox.Store:
         version = self.version()
+        copy = self._copy
+        if copy is not None and copy[0] == version:
+            return copy[1]
         if version != self._version or self._store is None:
             with self._lock:
                 if version != self._version or self._store is None:
                     self._store = self.data.open_read()
                     self._version = version
+                    if self._in_memory:
+                        self._copy_behind(version)
         return self._store
+
+    def in_memory(self) -> bool:
+        """Whether pages are read from an in-memory copy of the current version now."""
+        return self._copy is not None and self._copy[0] == self.version()
+
+    def _copy_behind(self, version: str) -> None:
+        if self._copying != version:
+            self._copying = version
+            threading.Thread(target=self._load_copy, args=(version, self.store_path()), daemon=True).start()
+
+    def _load_copy(self, version: str, path: Path) -> None:
+        started = time.perf_counter()
+        try:
+            copy = load_in_memory(path)
+        except StoreError as exc:
+            log.warning("pages stay on the on-disk store: %s", exc)
+            return
+        if self.version() == version:  # not switched meanwhile: the copy is of the data served
+            self._copy = (version, copy)
+            log.info("pages read from memory: %d quads of %s loaded in %.1f s", len(copy), path.parent.name,
+                     time.perf_counter() - started)
 
     def store_path(self) -> Path:
         return self.data.current() / "store"

@@ -114,11 +114,11 @@ class Index:
 
     def by_kind(self, kind: str) -> list[Entry]:
         """Every entity of a kind, by name."""
-        return sorted((e for e in self.entries if e.kind == kind), key=lambda e: e.name)
+        return sorted((e for e in self.entries if e.kind == kind), key=lambda e: (e.name, e.iri))
 
     def top(self, kind: str, n: int) -> list[Entry]:
         """The n most mentioned entities of a kind."""
-        return sorted((e for e in self.entries if e.kind == kind), key=lambda e: (-e.mentions, e.name))[:n]
+        return sorted((e for e in self.entries if e.kind == kind), key=lambda e: (-e.mentions, e.name, e.iri))[:n]
 
     def search(self, text: str, limit: int = 50) -> list[Entry]:
         """Entities whose name or short name contains `text`: exact matches first, then
@@ -130,8 +130,8 @@ class Index:
         for entry in self.entries:
             rank = min((_rank(name, text) for name in entry.names), default=3)
             if rank < 3:
-                hits.append((rank, -entry.mentions, len(entry.name), entry.name, entry))
-        hits.sort(key=lambda h: h[:4])
+                hits.append((rank, -entry.mentions, len(entry.name), entry.name, entry.iri, entry))
+        hits.sort(key=lambda h: h[:5])
         return [h[-1] for h in hits[:limit]]
 
     def co_mentioned(self, iri: str, window: int, top: int) -> dict[str, list[tuple[str, int]]]:
@@ -140,7 +140,7 @@ class Index:
         counts = Counter(e for a in self.mentioned_in.get(iri, [])[:window] for e in self.mentions.get(a, ()))
         counts.pop(iri, None)
         found: dict[str, list[tuple[str, int]]] = {}
-        for entity, n in counts.most_common():
+        for entity, n in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
             kind = self.kinds.get(entity)
             if kind and len(found.setdefault(kind, [])) < top:
                 found[kind].append((entity, n))
@@ -229,11 +229,14 @@ def _posts(index: Index, rows) -> None:
             index.members.setdefault(post.organization, []).append((value("person"), post))
         if post.source:
             index.stated.setdefault(post.source, []).append((value("person"), post))
-    newest = lambda post: (post.date or "", post.source or "")  # noqa: E731
+    # newest first; ties in the same order whatever the store's own order (it differs on disk and in memory)
+    newest = lambda post: (post.date or "", post.source or "", post.role, post.organization or "")  # noqa: E731
     for posts in index.posts.values():
         posts.sort(key=newest, reverse=True)
     for held in index.members.values():
-        held.sort(key=lambda pair: newest(pair[1]), reverse=True)
+        held.sort(key=lambda pair: (newest(pair[1]), pair[0]), reverse=True)
+    for stated in index.stated.values():
+        stated.sort(key=lambda pair: (pair[1].role, pair[0], pair[1].organization or ""))
 
 
 class PerVersion:

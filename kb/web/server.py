@@ -44,7 +44,7 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
     elif data_files:
         backend = FilesBackend(data_files)
     else:
-        backend = SnapshotBackend(settings.data_dir)
+        backend = SnapshotBackend(settings.data_dir, in_memory=settings.query_in_memory)
         backend.store()  # fail now, with a clear message, when there is no KB
     app = create_app(settings, backend)
     warm_index(app)
@@ -104,6 +104,6 @@ def worker_app():
     except KeyError:
         raise ConfigError(f"worker_app is started by `kb serve --workers N` (no {WORKER_SETTINGS})") from None
     settings = Settings(**{**fields, "data_dir": Path(fields["data_dir"])})
-    app = create_app(settings, SnapshotBackend(settings.data_dir))
+    app = create_app(settings, SnapshotBackend(settings.data_dir, in_memory=settings.query_in_memory))
     warm_index(app)
     return app

@@ -34,13 +34,12 @@ class View:
 
 
 def properties(store: ox.Store, node: ox.NamedNode) -> dict[str, list[ox.Term]]:
-    """The node's own statements, by predicate IRI (duplicates across graphs dropped)."""
-    found: dict[str, list[ox.Term]] = {}
+    """The node's own statements, by predicate IRI, each predicate's values sorted (a store's
+    order is its own: on disk and in memory it differs) and once (across graphs)."""
+    found: dict[str, set[ox.Term]] = {}
     for quad in store.quads_for_pattern(node, None, None, None):
-        values = found.setdefault(quad.predicate.value, [])
-        if quad.object not in values:
-            values.append(quad.object)
-    return found
+        found.setdefault(quad.predicate.value, set()).add(quad.object)
+    return {predicate: sorted(values, key=str) for predicate, values in found.items()}
 
 
 def label(store: ox.Store, node: ox.Term | str) -> str:
