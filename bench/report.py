@@ -114,7 +114,7 @@ def _summary(r: dict) -> list[str]:
     ref = pages.get("fastapi_reference", {}).get("bytes", {})
     for fmt in ("jsonld", "html"):
         measured, verdicts = [], []
-        for key, how in ((fmt, "cached"), (fmt + "_cold", "uncached")):
+        for key, how in ((fmt, "cached"), (fmt + "_cold", "uncached"), (fmt + "_memory", "uncached `--in-memory`")):
             cell = pages.get(key, {})
             if "requests_per_s" in cell:
                 ok = cell.get("p99_ms", 1e9) < 10 and cell["requests_per_s"] >= 2000 and cell["errors"] == 0
@@ -265,8 +265,9 @@ def _pages(r: dict) -> list[str]:
         return []
     out = ["## Entity pages", ""]
     rows = []
-    labels = {"jsonld_cold": "JSON-LD, every entity, uncached", "jsonld": "JSON-LD, every entity, cached",
-              "jsonld_hot": "JSON-LD, hot set", "html_cold": "HTML, every entity, uncached",
+    labels = {"jsonld_cold": "JSON-LD, every entity, uncached", "jsonld_memory": "JSON-LD, every entity, uncached, `--in-memory`",
+              "jsonld": "JSON-LD, every entity, cached", "jsonld_hot": "JSON-LD, hot set",
+              "html_cold": "HTML, every entity, uncached", "html_memory": "HTML, every entity, uncached, `--in-memory`",
               "html": "HTML, every entity, cached", "html_hot": "HTML, hot set"}
     for fmt, label in labels.items():
         c = p.get(fmt, {})
@@ -282,7 +283,7 @@ def _pages(r: dict) -> list[str]:
         out.append(f"wrk on loopback, sharing the 2 cores with `kb serve --workers {p.get('workers', 1)}` (`{cmd}` with a "
                    "Lua script giving the paths). *Every entity*: every entity and article of the KB in shuffled order, "
                    "each thread from its own share; *uncached*: a server started with `--page-cache-mb 0`, so every "
-                   "request renders its page; *cached*: a server with its default page cache, measured after a "
+                   "request renders its page (with `--in-memory`: from each process's in-memory copy of the store); *cached*: a server with its default page cache, measured after a "
                    f"{p.get('jsonld_warmup', {}).get('seconds', '?')} s warm-up pass over the same paths (its "
                    "steady state); *hot set*: the most-mentioned person and up to 100 of each kind, asked again and again:")
         out.append("")

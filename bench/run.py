@@ -187,8 +187,9 @@ class Bench:
 
     def step_pages(self) -> None:
         """wrk on every entity in shuffled order on `kb serve --workers 2`: with the page cache
-        turned off (every page rendered), and with it after a warm-up pass (steady state); then a
-        hot set of a few hundred pages asked again and again."""
+        turned off (every page rendered), the same with `--in-memory` (pages read from a copy of the
+        store in memory), and with the cache after a warm-up pass (steady state); then a hot set of
+        a few hundred pages asked again and again."""
         store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
         hot, top = documents.sample(store, 100)
         hot = ([top] if top else []) + hot
@@ -202,6 +203,10 @@ class Bench:
                 _, bad = pages.checked(server.url, every[-50:], accept)  # the end of the order: asked last, if at all
                 found[fmt + "_cold"] = {"paths": len(every), "failed_before_load": bad[:10], "failed_count": len(bad),
                                         **load(server.url, every, accept, self.o.duration)}
+            with self._pages_server("--page-cache-mb", "0", "--in-memory") as server:
+                loaded = _logged(server, "pages read from memory", PAGE_WORKERS, timeout=300)
+                found[fmt + "_memory"] = {"paths": len(every), "copies_loaded": loaded,
+                                          **load(server.url, every, accept, self.o.duration)}
             with self._pages_server() as server:
                 found[fmt + "_warmup"] = load(server.url, every, accept, self.o.reference_duration)
                 found[fmt] = {"paths": len(every), **load(server.url, every, accept, self.o.duration)}
@@ -253,6 +258,16 @@ class Bench:
             self.results["add"] = {"ok": False, "error": f"no KB at {data}: run the build step first"}
             return
         self.results["add"] = building.add(self.corpus, data, self.o.out / f"added-{self.o.pages}", self.o.seed)
+
+
+def _logged(server: proc.Server, line: str, count: int, timeout: float) -> int:
+    """Wait until `count` lines of the server's log contain `line`; how many did."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = Path(server.log.name).read_text(encoding="utf-8", errors="replace").count(line)
+        if seen >= count or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.5)
 
 
 def _base() -> str:
