@@ -301,7 +301,7 @@ def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes], sto
     difference (after an add, the entities graph differs in a few triples); its dump parts."""
     wanted, old = set(lines), set(stored) - {b""}
     gone = dump.graph_text(graph, sorted(old - wanted), "nq")
-    for quad in ox.parse(gone, format=ox.RdfFormat.N_QUADS) if gone else ():
+    for quad in ox.parse(gone, format=ox.RdfFormat.N_QUADS, lenient=True) if gone else ():
         store.remove(quad)
     added = dump.graph_text(graph, sorted(wanted - old), "nq")
     if old:  # an add: a few triples, in one transaction
