@@ -11,9 +11,9 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
-from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 
 from fastapi import Request
 from fastapi.responses import Response

@@ -90,6 +90,7 @@ def _listening(host: str, port: int) -> socket.socket:
     try:
         sock.bind((host, port))
     except OSError as exc:
+        sock.close()
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     sock.set_inheritable(True)
     shown = f"[{host}]" if family == socket.AF_INET6 else host
