@@ -14,7 +14,8 @@ import json
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ from kb.vocab import SCHEMA
 PAGE_SUFFIXES = (".txt",)
 ENTITY_LINES = "entities.nt"  # the entities graph of a snapshot, as canonical N-Triples lines
 BUILT_WITH = ("base", "city", "province")  # settings a KB keeps: adds must mint IRIs as the build did
+IN_FLIGHT = 16  # pages per worker extracted ahead of the store's load (their results wait in memory)
 
 
 @dataclass
@@ -124,7 +126,20 @@ def extract_all(files: list[Path], settings: Settings, known: dict[str, str],
         yield from _tick(map(_prepare, files), bar)
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings, known)) as pool:
-        yield from _tick(pool.map(_prepare, files, chunksize=4), bar)
+        yield from _tick(_in_order(pool, files, IN_FLIGHT * workers), bar)
+
+
+def _in_order(pool: ProcessPoolExecutor, files: list[Path], window: int) -> Iterator[Prepared | PageError]:
+    """pool.map, with at most `window` pages extracted ahead of the one the store takes next:
+    pool.map submits every page at once, and when the workers outrun the store's load their
+    results pile up in memory (1.26 -> 1.64 GB at 10,000 pages once the load got faster)."""
+    pending: deque[Future] = deque()
+    for path in files:
+        pending.append(pool.submit(_prepare, path))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _tick(results: Iterable[Prepared | PageError], bar) -> Iterator[Prepared | PageError]:
