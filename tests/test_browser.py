@@ -15,7 +15,9 @@ from kb.iris import to_uri
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -43,6 +45,19 @@ def browser() -> Iterator[webdriver.Chrome]:
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def heading(browser: webdriver.Chrome, expected: str) -> str:
+    """The h1 once the page that has `expected` as its h1 is shown (or the last seen after 30 s):
+    submit(), click() and back() return before the next page has replaced the old one."""
+    def seen(driver: webdriver.Chrome) -> str | bool:
+        text = driver.find_element(By.TAG_NAME, "h1").text
+        return text if text == expected else False
+
+    try:
+        return WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(seen)
+    except TimeoutException:
+        return browser.find_element(By.TAG_NAME, "h1").text
+
+
 @pytest.fixture(scope="module")
 def person(server) -> dict[str, str]:
     response = httpx.get(server.url + "sparql", params={"query": PERSON},
@@ -61,23 +76,23 @@ def test_browser_search_person_follow_article_and_back(browser, server, person):
     part = person["name"][:2]
     box.send_keys(part)
     box.submit()
-    assert browser.find_element(By.TAG_NAME, "h1").text == f"搜索“{part}”"
+    assert heading(browser, f"搜索“{part}”") == f"搜索“{part}”"
     results = browser.find_elements(By.CSS_SELECTOR, "ol.results a")
     assert all(part in r.text or part in r.find_element(By.XPATH, "..").text for r in results)
     next(r for r in results if r.get_attribute("href") == to_uri(person["p"])).click()
 
-    assert browser.find_element(By.TAG_NAME, "h1").text == person["name"]
+    assert heading(browser, person["name"]) == person["name"]
     assert browser.find_element(By.CSS_SELECTOR, "p.kind").text == "人物"
     browser.find_element(By.CSS_SELECTOR, f"section.mentions a[href='{person['a']}']").click()
 
-    assert browser.find_element(By.TAG_NAME, "h1").text == person["headline"]
+    assert heading(browser, person["headline"]) == person["headline"]
     marks = browser.find_elements(By.CSS_SELECTOR, "div.text a.mention")
     mark = next(m for m in marks if m.get_attribute("href") == to_uri(person["p"]))
     assert mark.text == person["name"] and mark.is_displayed()
     assert mark.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
 
     browser.back()
-    assert browser.find_element(By.TAG_NAME, "h1").text == person["name"]
+    assert heading(browser, person["name"]) == person["name"]
     assert browser.current_url == to_uri(person["p"])
 
 
