@@ -14,7 +14,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import queue
 import shutil
+import threading
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -125,32 +127,66 @@ def quad_lines(quads: Iterable[ox.Quad], graph: Graph) -> list[bytes]:
 
 
 def write_dumps(folder: Path, graphs: Iterable[Mapping[str, Part]]) -> list[DumpFile]:
-    """The downloadable dumps (gzip) and their manifest, from every graph's parts in dump order."""
+    """The downloadable dumps (gzip) and their manifest, from every graph's parts in dump order.
+    One thread per format: writing and hashing release the GIL, so the five files (1 GB at
+    10,000 pages) are written side by side while this thread reads the next graphs' parts."""
     folder.mkdir(parents=True, exist_ok=True)
-    outputs = {fmt: open(folder / f"kb.{fmt}.gz", "wb") for fmt in FORMATS}
+    queues = {fmt: queue.Queue(maxsize=IN_FLIGHT) for fmt in FORMATS}
+    written: dict[str, DumpFile | BaseException] = {}
+    threads = [threading.Thread(target=_write_dump, args=(folder, fmt, queues[fmt], written), name=f"dump-{fmt}")
+               for fmt in FORMATS]
+    for thread in threads:
+        thread.start()
     try:
-        writers = {fmt: GzipWriter(out) for fmt, out in outputs.items()}
-        for fmt, writer in writers.items():
-            writer.add(compress(_header(fmt)))
-        separator, empty = compress(_JSONLD_SEPARATOR), True
         for parts in graphs:
-            if parts["jsonld"].size:
-                if not empty:
-                    writers["jsonld"].add(separator)
-                empty = False
-            for fmt, writer in writers.items():
-                writer.add(parts[fmt])
-        for fmt, writer in writers.items():
-            writer.add(compress(_footer(fmt)))
-            writer.close()
+            for fmt, parts_of in queues.items():
+                _put(parts_of, parts[fmt], written, fmt)
     finally:
-        for out in outputs.values():
-            out.close()
-    files = [DumpFile(f"kb.{fmt}.gz", fmt, MEDIA_TYPES[fmt], "gzip", w.bytes, w.uncompressed_bytes,
-                      w.sha256.hexdigest(), w.statements) for fmt, w in writers.items()]
+        for fmt, parts_of in queues.items():
+            _put(parts_of, None, written, fmt)
+        for thread in threads:
+            thread.join()
+    failed = [w for w in written.values() if isinstance(w, BaseException)]
+    if failed:
+        raise failed[0]
+    files = [written[fmt] for fmt in FORMATS]
     (folder / MANIFEST).write_text(json.dumps({"files": [asdict(f) for f in files]}, indent=2) + "\n",
                                    encoding="utf-8")
     return files
+
+
+IN_FLIGHT = 64  # graphs' parts waiting per format: bounded, so memory does not grow with the KB
+
+
+def _put(parts_of: queue.Queue, part: Part | None, written: dict, fmt: str) -> None:
+    """Hand a part to a format's writer, unless that writer has stopped (it would never take it)."""
+    while fmt not in written:
+        try:
+            parts_of.put(part, timeout=0.1)
+            return
+        except queue.Full:
+            continue
+
+
+def _write_dump(folder: Path, fmt: str, parts_of: queue.Queue, written: dict) -> None:
+    """One dump file from its parts as they come (None ends it); its manifest line, or the error."""
+    try:
+        with open(folder / f"kb.{fmt}.gz", "wb") as out:
+            writer = GzipWriter(out)
+            writer.add(compress(_header(fmt)))
+            separator, empty = compress(_JSONLD_SEPARATOR), True
+            while (part := parts_of.get()) is not None:
+                if fmt == "jsonld" and part.size:  # JSON-LD: graphs' nodes joined by commas
+                    if not empty:
+                        writer.add(separator)
+                    empty = False
+                writer.add(part)
+            writer.add(compress(_footer(fmt)))
+            writer.close()
+        written[fmt] = DumpFile(f"kb.{fmt}.gz", fmt, MEDIA_TYPES[fmt], "gzip", writer.bytes,
+                                writer.uncompressed_bytes, writer.sha256.hexdigest(), writer.statements)
+    except BaseException as exc:  # noqa: BLE001 -- handed to write_dumps, which raises it
+        written[fmt] = exc
 
 
 def read_manifest(folder: Path) -> list[DumpFile]:

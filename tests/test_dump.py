@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 from conftest import SEEDS, run_kb
-from kb.dump import MEDIA_TYPES, read_manifest, write
+from kb.dump import MEDIA_TYPES, graph_parts, read_manifest, write, write_dumps
 from kb.dump_jsonld import write_jsonld
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
@@ -222,3 +222,16 @@ def test_dump_add_gives_the_bytes_of_a_build_of_the_same_pages(base, tmp_path):
     for fmt in MEDIA_TYPES:
         name = f"kb.{fmt}.gz"
         assert (_dumps(added) / name).read_bytes() == (_dumps(built) / name).read_bytes(), name
+
+
+def test_dump_files_writer_failure_is_raised_not_hung(tmp_path: Path):
+    """Each format is written by its own thread: one that cannot write its file fails the whole
+    call with its error, after the others finish, however many graphs are still to come."""
+    graph = ox.NamedNode("http://example.org/graph/1")
+    lines = [b'<http://example.org/a> <http://example.org/p> "x"']
+    (tmp_path / "kb.ttl.gz").mkdir()  # the Turtle dump cannot be opened as a file
+    many = (graph_parts(graph, lines) for _ in range(1000))  # more than the writers' queues hold
+    with pytest.raises(IsADirectoryError):
+        write_dumps(tmp_path, many)
+    with gzip.open(tmp_path / "kb.nt.gz") as nt:
+        assert nt.read().count(b"\n") == 1000
