@@ -140,6 +140,7 @@ class Server:
         self.stop()
 
 
-def kb_server(data_dir: Path) -> Server:
+def kb_server(data_dir: Path, *options: str) -> Server:
+    """`kb serve` of a data dir on a free loopback port, with these options."""
     port = free_port()
-    return Server([*KB, "serve", "--data-dir", str(data_dir), "--port", str(port)], port)
+    return Server([*KB, "serve", "--data-dir", str(data_dir), "--port", str(port), *options], port)

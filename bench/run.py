@@ -140,11 +140,6 @@ class Bench:
             self.server = proc.kb_server(self.kb1m)
         return self.server
 
-    def _memory_server(self) -> proc.Server:
-        """A second server of the same KB whose query workers answer from in-memory copies."""
-        port = proc.free_port()
-        return proc.Server([*proc.KB, "serve", "--data-dir", str(self.kb1m), "--port", str(port), "--in-memory"], port)
-
     def step_sparql(self) -> None:
         store = ox.Store.read_only(str(self.kb1m / "current" / "store"))
         nq = self.o.out / "dumps" / "kb.nq"
@@ -155,7 +150,8 @@ class Bench:
         queries = self._queries(store)
         engine = self._virtuoso(nq) if self.o.virtuoso else None
         try:
-            with httpx.Client(timeout=600, trust_env=False) as client, self._memory_server() as in_memory:
+            with (httpx.Client(timeout=600, trust_env=False) as client,
+                  proc.kb_server(self.kb1m, "--in-memory") as in_memory):
                 loaded = {"first_answer_s": sparql.first_answer(in_memory.url),  # includes loading the copy
                           "workers_rss_mb_loaded": sparql.workers_rss_mb(in_memory.proc.pid)}
                 found = sparql.measure(queries, store, memory, self._server().url, self.o.query_budget,
@@ -216,9 +212,7 @@ class Bench:
         self.results["pages"] = found
 
     def _pages_server(self, *options: str) -> proc.Server:
-        port = proc.free_port()
-        return proc.Server([*proc.KB, "serve", "--data-dir", str(self.kb1m), "--port", str(port),
-                            "--workers", str(PAGE_WORKERS), *options], port)
+        return proc.kb_server(self.kb1m, "--workers", str(PAGE_WORKERS), *options)
 
     def step_profile(self) -> None:
         """py-spy over a small build, one add into the query KB, and the server under load."""

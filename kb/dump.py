@@ -39,6 +39,7 @@ MEDIA_TYPES = {
 }
 FORMATS = tuple(MEDIA_TYPES)
 MANIFEST = "manifest.json"
+PARTS_WAITING = 64  # graphs' parts queued per format's writer: bounded, so memory does not grow with the KB
 Graph = ox.NamedNode | ox.DefaultGraph
 _TYPE = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
 _TYPE_KEY = b" \x00 "  # sorts before any IRI; NUL is always escaped in N-Triples
@@ -131,7 +132,7 @@ def write_dumps(folder: Path, graphs: Iterable[Mapping[str, Part]]) -> list[Dump
     One thread per format: writing and hashing release the GIL, so the five files (1 GB at
     10,000 pages) are written side by side while this thread reads the next graphs' parts."""
     folder.mkdir(parents=True, exist_ok=True)
-    queues = {fmt: queue.Queue(maxsize=IN_FLIGHT) for fmt in FORMATS}
+    queues = {fmt: queue.Queue(maxsize=PARTS_WAITING) for fmt in FORMATS}
     written: dict[str, DumpFile | BaseException] = {}
     threads = [threading.Thread(target=_write_dump, args=(folder, fmt, queues[fmt], written), name=f"dump-{fmt}")
                for fmt in FORMATS]
@@ -153,9 +154,6 @@ def write_dumps(folder: Path, graphs: Iterable[Mapping[str, Part]]) -> list[Dump
     (folder / MANIFEST).write_text(json.dumps({"files": [asdict(f) for f in files]}, indent=2) + "\n",
                                    encoding="utf-8")
     return files
-
-
-IN_FLIGHT = 64  # graphs' parts waiting per format: bounded, so memory does not grow with the KB
 
 
 def _put(parts_of: queue.Queue, part: Part | None, written: dict, fmt: str) -> None:

@@ -99,7 +99,7 @@ class Bodies:
     """Rendered pages of the current version, least recently used dropped beyond a byte budget.
     Pages are pure functions of (data version, IRI, representation), so a repeat costs no lookup."""
 
-    def __init__(self, budget: int = 128 * 2**20) -> None:
+    def __init__(self, budget: int) -> None:
         self._budget = budget
         self._size = 0
         self._items: OrderedDict[tuple, Page] = OrderedDict()

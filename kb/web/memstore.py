@@ -1,4 +1,5 @@
-"""An in-memory copy of an on-disk store, for `kb serve --in-memory`'s query workers.
+"""An in-memory copy of an on-disk store, for `kb serve --in-memory`: each query worker and
+each server process (its pages, kb.web.backend) loads one.
 
 pyoxigraph answers the same queries 4-10x faster from its in-memory store than from RocksDB.
 The fast way in is the snapshot's own N-Quads dump (dumps/kb.nq.gz, written by the build from
