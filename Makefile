@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SEEDS := $(wildcard seeds/*.txt)
 
-.PHONY: serve test build install clean deps-serve deps-test bench
+.PHONY: serve test build install clean deps-serve deps-test bench model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench deps-serve
 	bash bench/deps.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# retrain the recognizer shipped in kb/ner/model.npz (not part of `make test`; see README)
+$(VENV)/.installed-train: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[train]'
+	touch $@ $(STAMP)
+
+model: $(VENV)/.installed-train
+	$(BIN)/python -m kb.ner.train
 
 clean:
 	rm -rf data .venv

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from kb import __version__, config
-from kb.errors import KbError
+from kb.errors import ConfigError, KbError
 
 EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
 
@@ -109,6 +109,30 @@ def cmd_push(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from kb.evaluate import evaluate_bio, evaluate_gold
+
+    settings = _settings(args)
+    refused: list[str] = []
+    if args.gold.is_dir():
+        scores = evaluate_gold(args.gold, args.pages, settings)
+    elif args.gold.is_file():
+        scores, refused = evaluate_bio(args.gold, settings)
+    else:
+        raise ConfigError(f"{args.gold}: no such folder of gold files or BIO file")
+    if args.format == "json":
+        print(json.dumps({kind: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.true_positives,
+                                 "predicted": s.predicted, "gold": s.gold} for kind, s in scores.items()}, indent=2))
+    else:
+        print(f"{'kind':14} {'P':>6} {'R':>6} {'F1':>6} {'tp':>6} {'pred':>6} {'gold':>6}")
+        for kind, s in scores.items():
+            print(f"{kind:14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.true_positives:6} {s.predicted:6} {s.gold:6}")
+    if refused:
+        print(f"kb evaluate: {len(refused)} articles refused (counted as finding nothing), e.g. {refused[0]}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
 def _data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
 
@@ -139,6 +163,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("extract", cmd_extract, "show what one page yields (items, entities)")
     p.add_argument("page", metavar="PAGE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = command("evaluate", cmd_evaluate, "precision, recall and F1 per kind against hand annotations")
+    p.add_argument("gold", type=Path, metavar="GOLD_DIR_OR_BIO_FILE",
+                   help="a folder of gold JSON files (the format of ../shared/gold) or a BIO file of sentences")
+    p.add_argument("pages", nargs="*", type=Path, metavar="PAGE",
+                   help="page files or folders holding the gold files' pages (default: beside them, ../seeds, seeds/)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = command("query", cmd_query, "run SPARQL over the KB, RDF files or a remote endpoint")

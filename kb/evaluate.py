@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from kb.errors import ConfigError, PageError
 from kb.model import PageResult
 
 KINDS = ("items", "bylines", "people", "posts", "organizations", "projects", "places", "events")
@@ -148,3 +149,78 @@ def evaluate(results: Iterable[tuple[PageResult, Path]], fold: Fold | None = Non
             total[kind].predicted += score.predicted
             total[kind].gold += score.gold
     return total
+
+
+BIO_KINDS = ("PER", "ORG", "LOC")
+
+
+def score_bio(documents: Iterable[list], predict: Callable[[str], set[tuple[str, str]]]) -> dict[str, Score]:
+    """Exact-string scores per type over documents of BIO sentences: each document's text is the
+    sentences joined, and each distinct (type, string) counts once per document."""
+    total = {kind: Score() for kind in BIO_KINDS}
+    for sentences in documents:
+        text = "".join(s.text for s in sentences)
+        gold = {name for s in sentences for name in s.names()}
+        found = predict(text)
+        for kind in BIO_KINDS:
+            total[kind].add({n for n in found if n[0] == kind}, {n for n in gold if n[0] == kind})
+    return total
+
+
+def evaluate_gold(gold_dir: Path, pages: list[Path], settings) -> dict[str, Score]:
+    """Extract the page each gold file names (its "seed") and score it. Pages are looked up among
+    `pages` (files or folders), else beside the gold files, in ../seeds, or in ./seeds."""
+    from kb.pipeline import extract
+
+    golds = sorted(gold_dir.glob("*.json"))
+    if not golds:
+        raise ConfigError(f"no gold files (*.json) in {gold_dir}")
+    found = _page_files(pages or [gold_dir, gold_dir.parent / "seeds", Path("seeds")])
+    pairs = []
+    for gold in golds:
+        seed = json.loads(gold.read_text(encoding="utf-8")).get("seed") or gold.stem + ".txt"
+        if seed not in found:
+            raise ConfigError(f"{gold}: its page {seed} is not among the pages given; name it: kb evaluate {gold_dir} PAGE ...")
+        pairs.append((extract(found[seed], settings), gold))
+    return evaluate(pairs)
+
+
+def _page_files(places: list[Path]) -> dict[str, Path]:
+    """File name -> path of the page files in these files and folders (the first one wins)."""
+    out: dict[str, Path] = {}
+    for place in places:
+        files = sorted(place.rglob("*.txt")) if place.is_dir() else [place] if place.is_file() else []
+        for f in files:
+            out.setdefault(f.name, f)
+    return out
+
+
+_BIO_OF = {"person": "PER", "organization": "ORG", "place": "LOC"}
+
+
+def evaluate_bio(path: Path, settings, size: int = 10) -> tuple[dict[str, Score], list[str]]:
+    """Run the whole pipeline over a BIO file's sentences, `size` at a time as one plain-text
+    article, and score the names it finds by their printed form. Returns the scores and the
+    reasons of the articles kb refused (they count as found nothing)."""
+    import tempfile
+
+    from kb.ner.corpus import documents, read_bio
+    from kb.pipeline import extract
+
+    refused: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="kb-evaluate-") as tmp:
+        def predict(text: str) -> set[tuple[str, str]]:
+            page = Path(tmp) / "article.txt"
+            page.write_text(text + "\n", encoding="utf-8")
+            try:
+                result = extract(page, settings)
+            except PageError as exc:
+                refused.append(exc.reason)
+                return set()
+            return {(_BIO_OF[m.kind], m.surface) for m in result.mentions if m.kind in _BIO_OF}
+
+        try:
+            sentences = read_bio(path)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        return score_bio(documents(sentences, size), predict), refused

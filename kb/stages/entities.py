@@ -6,11 +6,12 @@ entity printed anywhere on the page is found, then placed in the item that holds
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from itertools import accumulate
 
 from kb.config import Settings
 from kb.model import Entity, Item, Mention, Page, Post
-from kb.stages import events, lexicon, orgs, people, places, posts, projects
+from kb.stages import events, lexicon, orgs, people, places, posts, projects, recognize
 from kb.stages.text import Found, ItemIndex, Text
 
 NAME = "kb.entities.v2"
@@ -22,17 +23,23 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     tuple[Mention, ...], tuple[Entity, ...], tuple[Post, ...]
 ]:
     text = Text.of(page.text)
-    found_places = places.find(text, settings)
-    found_orgs = orgs.find(text, settings)
+    rule_orgs = orgs.find(text, settings)
+    statistical = recognize.find(text)
+    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"])
+    found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
     bodies = lexicon.bodies(settings.city, settings.province)
     not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
-    found_posts, titled = posts.find(text, found_orgs, set(), bodies, settings.city_short)
+    found_posts, titled = posts.find(text, rule_orgs, set(), bodies, settings.city_short)
     after_posts, after_people = posts.after_name(text, not_people)
     found_posts += after_posts
-    found_people = _people(text, items, {f.name for f in (*titled, *after_people)}, not_people)
-    found_projects = projects.find(text, found_places, found_orgs)
-    named = _after_people([*found_orgs, *found_projects, *events.find(text)], found_people, text)
-    found = [*found_people, *named, *_places_alone(found_places, [*found_people, *named])]
+    model_people = _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_places, found_orgs))
+    found_people = _people(text, items, {f.name for f in (*titled, *after_people, *model_people)}, not_people)
+    found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text)
+    # the model's names inside a person's, a project's, an event's or a title (市委 of 市委书记) are not names
+    model = _unclaimed(model, _spans(found_people, found_projects, found_events, found_posts))
+    named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
+                          found_people, text)
+    found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named])]
     index = ItemIndex(items)
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
     page_posts = _posts(text, index, found_posts)
@@ -50,6 +57,51 @@ def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: s
     known.update(f.name for f in people.tagged_names(text, known, not_people))
     known.update(f.name for f in people.listed(text, known))
     return people.learned(text, known - not_people)
+
+
+def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list[Found]]:
+    """The rules' organizations and places, and the model's, where they overlap: the same span
+    keeps the rules' reading (its full name, its facts), and so does a local short form the rules
+    expanded (市司法局), names the model ran together (two or more of the rules' names inside one
+    of its spans) and names it cut into short forms (京津冀 read as 京 + 津冀); elsewhere the model's boundaries win (持有日兴证券公司 -> 日兴证券公司),
+    since a suffix marks where a name ends, not where it starts."""
+    model = sorted(model, key=lambda f: f.start)
+    starts = [f.start for f in model]
+    inside = Counter(i for r in rule for i in _overlapping(model, starts, r)
+                     if model[i].start <= r.start and r.end <= model[i].end)
+    dropped: set[int] = set()
+    kept = []
+    for r in rule:
+        overlapping = _overlapping(model, starts, r)
+        if not overlapping or r.name != r.surface or any(inside[i] > 1 or model[i].end - model[i].start == 1 or
+                                                         (model[i].start, model[i].end) == (r.start, r.end)
+                                                         for i in overlapping):
+            kept.append(r)
+            dropped.update(overlapping)
+    return kept, [f for i, f in enumerate(model) if i not in dropped]
+
+
+def _overlapping(model: list[Found], starts: list[int], f: Found) -> list[int]:
+    """Indexes of the (sorted) model names overlapping f."""
+    k = bisect_left(starts, f.end)
+    return [i for i in range(k - 1, max(-1, k - 9), -1) if model[i].end > f.start]
+
+
+def _of_kind(kind: str, *groups: list[Found]) -> list[Found]:
+    return [f for group in groups for f in group if f.kind == kind]
+
+
+def _spans(*groups) -> list[tuple[int, int]]:
+    return [(f.start, f.end) for group in groups for f in group]
+
+
+def _unclaimed(model: list[Found], claimed: list[tuple[int, int]]) -> list[Found]:
+    """The model's names that overlap no span the rules read: where both read a name, the
+    rules' reading (with its full name, its kind and its facts) is kept."""
+    covered = bytearray(max((end for _, end in claimed), default=0))
+    for start, end in claimed:
+        covered[start:end] = b"\x01" * (end - start)
+    return [f for f in model if not any(covered[f.start:f.end])]
 
 
 def _after_people(named: list[Found], found_people: list[Found], text: Text) -> list[Found]:

@@ -1,0 +1,63 @@
+"""How the statistical recognizer's names combine with the rules' (kb.stages.entities and
+kb.stages.recognize), pinned on invented text and hand-built spans."""
+from __future__ import annotations
+
+import pytest
+
+from kb.config import resolve
+from kb.stages.entities import _reconcile, _unclaimed
+from kb.stages.recognize import find
+from kb.stages.text import Found, Text
+
+
+def _at(text: str, kind: str, surface: str, name: str | None = None) -> Found:
+    start = text.index(surface)
+    return Found(kind, name or surface, surface, start, start + len(surface))
+
+
+TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县民政局和市司法局"
+
+
+@pytest.mark.parametrize("rule,model,kept,taken", [
+    # a suffix marks where a name ends, not where it starts: the model's left edge wins
+    ([("organization", "持有日兴证券公司")], [("organization", "日兴证券公司")], [], ["日兴证券公司"]),
+    # the same span: the rules' reading (full name, facts) is kept
+    ([("organization", "市司法局", "许昌市司法局")], [("organization", "市司法局")], ["市司法局"], []),
+    # a short form the rules expanded keeps the rules' reading even when the model cuts it
+    ([("organization", "市司法局", "许昌市司法局")], [("organization", "司法局")], ["市司法局"], []),
+    # the model ran two of the rules' names together: the rules' two names stay
+    ([("place", "北京市"), ("organization", "怀柔县民政局")], [("organization", "北京市怀柔县民政局")],
+     ["北京市", "怀柔县民政局"], []),
+    # the model cut a known name into short forms: the rules' name stays
+    ([("place", "京津冀")], [("place", "京"), ("place", "津冀")], ["京津冀"], []),
+    # nothing overlaps: both stay
+    ([("place", "京津冀")], [("organization", "日兴证券公司")], ["京津冀"], ["日兴证券公司"]),
+])
+def test_recognize_reconcile_rules_and_model(rule, model, kept, taken):
+    rule_found = [_at(TEXT, *r) for r in rule]
+    model_found = [_at(TEXT, *m) for m in model]
+    got_kept, got_taken = _reconcile(rule_found, model_found)
+    assert [f.surface for f in got_kept] == kept
+    assert [f.surface for f in got_taken] == taken
+
+
+def test_recognize_unclaimed_drops_names_inside_titles():
+    text = "市委书记王晓明说"
+    model = [_at(text, "organization", "市委"), _at(text, "person", "王晓明")]
+    assert _unclaimed(model, [(0, 7)]) == []  # the post's span: 市委书记王晓明
+    assert _unclaimed(model, [(4, 7)]) == [model[0]]
+
+
+@pytest.mark.parametrize("text,kind,name,surface", [
+    ("中美两国元首举行会谈，双方同意加强合作。", "place", "中国", "中"),  # a country's short form, named in full
+    ("代表团访问了法国、德国和意大利，受到热烈欢迎。", "place", "意大利", "意大利"),
+    ("外交部发言人在例行记者会上回答了提问。", "organization", "外交部", "外交部"),
+])
+def test_recognize_finds_names_without_cues(text, kind, name, surface):
+    found = {(f.kind, f.name, f.surface) for f in find(Text.of(text))}
+    assert (kind, name, surface) in found
+
+
+def test_recognize_never_takes_a_single_character_person_or_organization():
+    text = Text.of("江主席和李鹏总理会见了中方代表，美方表示欢迎。")
+    assert all(len(f.surface) > 1 or (f.kind == "place" and f.name != f.surface) for f in find(text))
