@@ -94,8 +94,8 @@ def _start_worker(settings: Settings, known: dict[str, str], parent: int | None 
 
 
 def _die_with(parent: int) -> None:
-    """A worker ends when the kb process that forked it dies, whatever kills it: a SIGKILL of kb
-    alone (OOM killer, CI time limit) left the workers blocked on the pool's pipes for good."""
+    """A worker ends when the kb process that forked it dies, whatever kills it: after a SIGKILL of
+    kb alone (OOM killer, CI time limit) it would wait on the pool's pipes for good."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")

@@ -78,7 +78,7 @@ class DataDir:
         try:
             try:
                 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: held by another process
                 holder = _lock_holder(fd)
                 raise StoreError(f"another kb build or add{f' (pid {holder})' if holder else ''} is writing "
                                  f"{self.root}; try again when it ends") from None
