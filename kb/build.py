@@ -8,11 +8,13 @@ the new snapshot is published in one atomic switch.
 """
 from __future__ import annotations
 
-import fcntl
+import ctypes
 import io
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +40,7 @@ PAGE_SUFFIXES = (".txt",)
 ENTITY_LINES = "entities.nt"  # the entities graph of a snapshot, as canonical N-Triples lines
 BUILT_WITH = ("base", "city", "province")  # settings a KB keeps: adds must mint IRIs as the build did
 IN_FLIGHT = 16  # pages per worker extracted ahead of the store's load (their results wait in memory)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
 @dataclass
@@ -83,9 +86,21 @@ class Prepared:
 _JOB: tuple[Settings, dict[str, str], Minter] | None = None  # each worker's settings and the KB's page checksums
 
 
-def _start_worker(settings: Settings, known: dict[str, str]) -> None:
+def _start_worker(settings: Settings, known: dict[str, str], parent: int | None = None) -> None:
     global _JOB
+    if parent is not None:
+        _die_with(parent)
     _JOB = settings, known, Minter(settings.base)
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the kb process that forked it dies, whatever kills it: after a SIGKILL of
+    kb alone (OOM killer, CI time limit) it would wait on the pool's pipes for good."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # kb died before the signal was asked for: nobody will send it
+        os._exit(1)
 
 
 def _prepare(path: Path) -> Prepared | PageError:
@@ -125,7 +140,10 @@ def extract_all(files: list[Path], settings: Settings, known: dict[str, str],
         _start_worker(settings, known)
         yield from _tick(map(_prepare, files), bar)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(settings, known)) as pool:
+    # fork, whatever the default: a worker's parent is then kb itself (its death signal follows kb),
+    # and the pool forks its workers from this thread, which outlives them
+    with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start_worker,
+                             initargs=(settings, known, os.getpid())) as pool:
         yield from _tick(_in_order(pool, files, IN_FLIGHT * workers), bar)
 
 
@@ -377,11 +395,8 @@ class _Chunks(io.RawIOBase):
 
 @contextmanager
 def _locked(data: DataDir) -> Iterator[None]:
-    """One writer at a time per data dir (builds and adds); readers never wait."""
-    data.root.mkdir(parents=True, exist_ok=True)
-    with open(data.root / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise KbError(f"another kb build or add is writing {data.root}; try again when it ends") from None
+    """One writer at a time per data dir (builds and adds); readers never wait. An interrupted
+    writer's leftovers go first."""
+    with data.writer_lock():
+        data.remove_leftovers()
         yield

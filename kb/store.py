@@ -10,16 +10,22 @@ rename, so a crash mid-build never touches what is served. Readers open stores r
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import struct
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
 from kb.errors import StoreError
 
 KEEP = 2  # snapshots kept: the current one and the one a running server may still read
+LOCK = ".lock"  # the writer's lock file, in the data dir
+_FLOCK = "hhqqi"  # Linux's struct flock: type, whence, start, len, pid (F_GETLK names the holder)
 
 
 class DataDir:
@@ -61,16 +67,44 @@ class DataDir:
         for old in done[:-KEEP]:
             if old != keep:
                 shutil.rmtree(old, ignore_errors=True)
-        for partial in self.snapshots.iterdir():  # left by a killed build
-            if not (partial / "COMPLETE").exists() and partial != keep and _stale(partial):
-                shutil.rmtree(partial, ignore_errors=True)
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One writer (kb build or add) at a time. A POSIX record lock, not flock: it belongs to
+        this process alone (forked workers do not inherit it, as they do an flock on a shared
+        file description) and the kernel drops it when the process dies, however it dies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: held by another process
+                holder = _lock_holder(fd)
+                raise StoreError(f"another kb build or add{f' (pid {holder})' if holder else ''} is writing "
+                                 f"{self.root}; try again when it ends") from None
+            yield
+        finally:
+            os.close(fd)  # also releases the lock: never open the lock file twice in one process
+
+    def remove_leftovers(self) -> None:
+        """What an interrupted writer left: its half-written snapshot, its half-made link.
+        Only with the writer's lock held: then no other writer is making them."""
+        for tmp in self.root.glob(".current-*"):
+            tmp.unlink()
+        served = self.current_id()
+        for partial in self.snapshots.glob("*"):
+            if not (partial / "COMPLETE").exists() and os.path.relpath(partial, self.root) != served:
+                shutil.rmtree(partial)
 
     def open_read(self) -> ox.Store:
         return open_store_read_only(self.current() / "store")
 
 
-def _stale(path: Path, seconds: float = 3600) -> bool:
-    return time.time() - path.stat().st_mtime > seconds
+def _lock_holder(fd: int) -> int | None:
+    """The pid of the process holding a lock on the file (None if it ended meanwhile)."""
+    query = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+    kind, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_GETLK, query))
+    return None if kind == fcntl.F_UNLCK else pid
 
 
 def open_store_read_only(path: Path) -> ox.Store:
