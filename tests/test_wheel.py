@@ -45,12 +45,12 @@ def _run(*command: str | Path, cwd: Path, timeout: float = 60) -> subprocess.Com
     return result
 
 
-def _build_wheel(tmp: Path) -> Path:
+def _build_wheel(tmp: Path, linked: tuple[str, ...] = LINKED) -> Path:
     source = tmp / "source"
     shutil.copytree(ROOT / "kb", source / "kb", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    for name in LINKED:
+    for name in linked:
         (source / name).symlink_to(ROOT / name)
     _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
          "--disable-pip-version-check", "--wheel-dir", tmp / "dist", source, cwd=tmp)
@@ -77,6 +77,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     for page in sorted(SEEDS.glob("*.txt"))[:2]:
         shutil.copy(page, work / "pages")
     return Installed(wheel, tmp / "venv", [str(tmp / "venv" / "bin" / "kb")], work)
+
+
+@pytest.fixture(scope="module")
+def without_editor(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """kb from a wheel built where npm never installed the editor (kb/web/editor links to nothing)."""
+    tmp = tmp_path_factory.mktemp("bare")
+    _install(_build_wheel(tmp, linked=("ontology", "queries")), tmp / "venv")
+    return [str(tmp / "venv" / "bin" / "kb")]
 
 
 @pytest.fixture(scope="module")
@@ -128,19 +136,36 @@ class _SavedQueries(HTMLParser):
             self.found[a["title"] or ""] = a["data-query"] or ""
 
 
-def test_wheel_serves_ontology_editor_and_library(installed: Installed, built: Path) -> None:
-    server = Server(["--data-dir", "data"], free_port(), kb=installed.kb, cwd=installed.work)
+def _fetch(kb: list[str], work: Path, wanted: dict[str, str]) -> dict[str, httpx.Response]:
+    """GET each path (with its Accept) from `kb serve` on the KB in work/data."""
+    server = Server(["--data-dir", "data"], free_port(), kb=kb, cwd=work)
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
-            ontology = client.get("ontology", headers={"Accept": "text/turtle"})
-            page = client.get("sparql", headers={"Accept": "text/html"})
-            script = client.get("sparql/editor/yasgui.min.js")
+            return {path: client.get(path, headers={"Accept": accept}) for path, accept in wanted.items()}
     finally:
         server.stop()
-    graph = rdflib.Graph().parse(data=ontology.text, format="turtle")
+
+
+def test_wheel_serves_ontology_editor_and_library(installed: Installed, built: Path) -> None:
+    got = _fetch(installed.kb, installed.work, {"ontology": "text/turtle", "sparql": "text/html",
+                                                "sparql/editor/yasgui.min.js": "*/*"})
+    graph = rdflib.Graph().parse(data=got["ontology"].text, format="turtle")
     assert (rdflib.URIRef("http://127.0.0.1:8000/ontology"), RDF.type, OWL.Ontology) in graph
+    page, script = got["sparql"], got["sparql/editor/yasgui.min.js"]
     assert page.status_code == 200 and "/sparql/editor/yasgui.min.js" in page.text
     assert script.status_code == 200 and script.content == (EDITOR / "yasgui.min.js").read_bytes()
     offered = _SavedQueries()
     offered.feed(page.text)
     assert offered.found == _library(ROOT / "queries")
+
+
+def test_wheel_without_editor_serves_the_plain_form_and_says_why(without_editor: list[str], installed: Installed,
+                                                                   built: Path) -> None:
+    got = _fetch(without_editor, installed.work, {"sparql": "text/html", "sparql/editor/yasgui.min.js": "*/*"})
+    page, script = got["sparql"], got["sparql/editor/yasgui.min.js"]
+    assert page.status_code == 200 and "/sparql/editor/" not in page.text
+    assert '<form id="sparql-form"' in page.text and "make deps-serve" in page.text
+    offered = _SavedQueries()
+    offered.feed(page.text)
+    assert offered.found == _library(ROOT / "queries")
+    assert script.status_code == 404 and "make deps-serve" in script.text
