@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-CONTEXT_PATH = Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld"
+from kb.resources import ontology_text
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -124,8 +124,8 @@ def _matches(term: Term, obj) -> bool:
     return obj.language is None and obj.datatype.value == XSD_STRING
 
 
-def load_context(path: Path = CONTEXT_PATH) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))["@context"]
+def load_context() -> dict:
+    return json.loads(ontology_text("context.jsonld"))["@context"]
 
 
 def write_jsonld(triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO, context: dict | None = None) -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ITEM_KINDS = ("news", "wire", "feature", "photo", "teaser", "other")
-ENTITY_KINDS = ("person", "organization", "project", "place", "event")
-
 
 @dataclass(frozen=True)
 class Page:
@@ -40,7 +37,7 @@ class Item:
     """One thing a reader sees on the page: a report, wire copy, feature, photo, teaser..."""
 
     index: int  # position on the page, from 0
-    kind: str  # one of ITEM_KINDS
+    kind: str  # news, wire, feature, photo, teaser or other
     headline: str | None
     decks: tuple[str, ...]  # kickers and subheadlines
     reporters: tuple[str, ...]
@@ -61,7 +58,7 @@ class Item:
 class Mention:
     """A name found in an item's text."""
 
-    kind: str  # one of ENTITY_KINDS
+    kind: str  # person, organization, project, place or event
     name: str  # canonical name (full form) on this page
     surface: str  # as printed (normalized)
     item: int  # Item.index

@@ -11,7 +11,6 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pyoxigraph as ox
@@ -23,10 +22,10 @@ from kb.errors import ConfigError
 from kb.iris import Minter
 from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
+from kb.resources import ontology_text
 from kb.stages.resolve import NAME as RESOLVE_STAGE
 from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
 
 Term = NamedNode | Literal
@@ -294,13 +293,13 @@ def fact_triple(entity: Entity, key: str, value: str, mint: Minter) -> Triple | 
 def rebased(name: str, base: str) -> str:
     """A Turtle file of ontology/ with its @base set to the KB's base, so that its relative
     IRIs (<ontology>, kb: = <ontology#>) land under the configured base."""
-    text = (ONTOLOGY_DIR / name).read_text(encoding="utf-8")
+    text = ontology_text(name)
     return _BASE.sub(lambda _: f"@base <{base}> .", text, count=1)
 
 
 def jsonld_context(base: str) -> dict:
     """ontology/context.jsonld with its `kb:` prefix moved under `base` (the file holds the default)."""
-    context = json.loads((ONTOLOGY_DIR / "context.jsonld").read_text(encoding="utf-8"))
+    context = json.loads(ontology_text("context.jsonld"))
     context["@context"]["kb"] = base + ONTOLOGY_PATH + "#"
     return context
 

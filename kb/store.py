@@ -112,8 +112,3 @@ def open_store_read_only(path: Path) -> ox.Store:
         return ox.Store.read_only(str(path))
     except OSError as exc:
         raise StoreError(f"cannot open the store at {path}: {exc}") from None
-
-
-def count_triples(store: ox.Store) -> int:
-    result = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
-    return int(next(iter(result))["n"].value)

@@ -42,7 +42,6 @@ class Namespace:
 
 RDF = Namespace(PREFIXES["rdf"], "type")
 RDFS = Namespace(PREFIXES["rdfs"], "label comment seeAlso")
-OWL = Namespace(PREFIXES["owl"], "Ontology Class ObjectProperty DatatypeProperty")
 XSD = Namespace(PREFIXES["xsd"], "date gMonthDay integer nonNegativeInteger decimal boolean string dateTime hexBinary")
 SCHEMA = Namespace(
     PREFIXES["schema"],

@@ -37,12 +37,12 @@ def run_kb(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProc
 
 
 class Server:
-    def __init__(self, args: list[str], port: int) -> None:
+    def __init__(self, args: list[str], port: int, kb: list[str] = KB, cwd: Path = ROOT) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}/"
         # the log goes to a file: a pipe nobody reads would block the server once full
         self.log = tempfile.NamedTemporaryFile("w+", prefix=f"kb-serve-{port}-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen([*KB, "serve", "--port", str(port), *args], cwd=ROOT,
+        self.proc = subprocess.Popen([*kb, "serve", "--port", str(port), *args], cwd=cwd,
                                      stdout=self.log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

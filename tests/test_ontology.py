@@ -13,7 +13,8 @@ from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kb import vocab
-from kb.rdf import ONTOLOGY_DIR, jsonld_context, rebased
+from kb.rdf import jsonld_context, rebased
+from kb.resources import ontology_text
 
 DEFAULT_BASE = "http://127.0.0.1:8000/"
 KB = rdflib.Namespace(DEFAULT_BASE + "ontology#")
@@ -23,12 +24,12 @@ CONTEXT_URL = "urn:kb:context"
 
 @pytest.fixture(scope="module")
 def ontology() -> rdflib.Graph:
-    return rdflib.Graph().parse(ONTOLOGY_DIR / "kb.ttl", format="turtle")
+    return rdflib.Graph().parse(data=ontology_text("kb.ttl"), format="turtle")
 
 
 @pytest.fixture(scope="module")
 def context() -> dict:
-    return json.loads((ONTOLOGY_DIR / "context.jsonld").read_text(encoding="utf-8"))
+    return json.loads(ontology_text("context.jsonld"))
 
 
 def _terms(graph: rdflib.Graph) -> set[URIRef]:

@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 from itertools import chain, islice
-from pathlib import Path
 
 import pyoxigraph as ox
 from pyld import jsonld
 
 from kb.errors import ConfigError
+from kb.resources import ontology_text
 from kb.web import jsonld_fast
 from kb.web.index import Label
 from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 
-CONTEXT_PATH = Path(__file__).resolve().parents[2] / "ontology" / "context.jsonld"
 CONTEXT_URL = "urn:kb:context"
 PAGE_SIZE = 50
 LABELS = (SCHEMA.name, SCHEMA.headline, SKOS.prefLabel, RDFS.label)
@@ -142,7 +141,7 @@ def profile_of(value: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def context() -> dict:
-    return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+    return json.loads(ontology_text("context.jsonld"))
 
 
 def _loader(url: str, options: dict | None = None) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-from pathlib import Path
 from typing import AsyncIterator
 from urllib.parse import parse_qsl
 
@@ -20,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
 from kb.errors import Forbidden, KbError, NotFound, QueryError, TooLarge, UnsupportedMediaType
+from kb.resources import EDITOR, query_files
 from kb.results import GRAPH_FORMATS
 from kb.vocab import PREFIXES
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
@@ -30,9 +30,6 @@ from kb.web.remote import RemoteBackend, forward
 router = APIRouter()
 log = logging.getLogger("kb.sparql")
 
-ROOT = Path(__file__).resolve().parents[2]
-QUERIES = ROOT / "queries"
-YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
 EDITOR_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 WORKERS = 4  # queries running at once; more wait for a free worker (within their time limit)
 WAITING = 64  # queries waiting for a worker, each on a thread; more wait for a thread, on none
@@ -266,26 +263,27 @@ def _editor(request: Request) -> str:
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     template = request.app.state.templates.get_template("sparql.html")
     return template.render(title="SPARQL", prologue=prologue, queries=saved_queries(),
-                           yasgui=(YASGUI / "yasgui.min.js").is_file(), max_rows=request.app.state.settings.max_rows,
+                           yasgui=(EDITOR / "yasgui.min.js").is_file(), max_rows=request.app.state.settings.max_rows,
                            timeout=request.app.state.settings.query_timeout)
 
 
 def saved_queries() -> list[dict[str, str]]:
     """The example queries of queries/*.rq: name, title (the first comment line) and text."""
     found = []
-    for path in sorted(QUERIES.glob("*.rq")):
+    for path in query_files():
+        name = path.name.removesuffix(".rq")
         text = path.read_text(encoding="utf-8")
         first = text.lstrip().splitlines()[0] if text.strip() else ""
-        title = first.lstrip("#").strip() if first.startswith("#") else path.stem
-        found.append({"name": path.stem, "title": title, "text": text})
+        title = first.lstrip("#").strip() if first.startswith("#") else name
+        found.append({"name": name, "title": title, "text": text})
     return found
 
 
 @router.get("/sparql/editor/{name}", include_in_schema=False)
 async def editor_file(name: str) -> Response:
-    """YASGUI's files, from node_modules/ (installed by deps/serve/10-yasgui.sh)."""
-    if name not in EDITOR_FILES or not (YASGUI / name).is_file():
+    """YASGUI's files, shipped in the package (kb.resources.EDITOR)."""
+    if name not in EDITOR_FILES or not (EDITOR / name).is_file():
         raise NotFound(f"/sparql/editor/{name} does not exist; the editor's files are "
-                       + ", ".join(EDITOR_FILES) + " (installed by `make serve`)")
-    return FileResponse(YASGUI / name, media_type=EDITOR_FILES[name],
+                       + ", ".join(EDITOR_FILES) + " (installed from npm by `make deps-serve`, before any wheel is built)")
+    return FileResponse(EDITOR / name, media_type=EDITOR_FILES[name],
                         headers={"Cache-Control": "public, max-age=86400"})
