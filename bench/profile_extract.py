@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
+import importlib.util
 import json
 import os
 import pstats
@@ -35,6 +37,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RULES = {"places": (places, ("find",)), "orgs": (orgs, ("find",)), "posts": (posts, ("find", "after_name")),
          "people": (people, ("cue_names", "headline_names", "listed", "tagged_names", "learned")),
          "projects": (projects, ("find",)), "events": (events, ("find",))}
+if importlib.util.find_spec("kb.stages.recognize"):  # the statistical recognizer (not in older versions --against)
+    RULES["recognize"] = (importlib.import_module("kb.stages.recognize"), ("find",))
 
 
 class Clock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,6 +40,7 @@ def _classes(codes: np.ndarray) -> np.ndarray:
 DENSE = 0x10000  # templates whose keys all lie below this are looked up in a plain table
 
 
+@lru_cache(maxsize=1 << 17)  # a page repeats its words, and a paper its vocabulary
 def _word_key(word: str) -> int:
     """A word as a number (CRC-32 of its bytes, with its length and first character to part the
     rare words whose checksums collide), never 0; the same in every process."""
@@ -57,9 +59,10 @@ def keys(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
     cls = np.full(n + 2, 0, dtype=np.int64)
     cls[1:n + 1] = _classes(codes[2:n + 2])
     out["k"] = cls[:n] * 25 + cls[1:n + 1] * 5 + cls[2:] + 1
-    lengths = np.fromiter((len(w) for w, _ in tokens), dtype=np.int64, count=len(tokens))
-    tag_ids = np.fromiter((_TAG_IDS.get(t, 0) for _, t in tokens), dtype=np.int64, count=len(tokens))
-    words = np.fromiter((_word_key(w) if len(w) > 1 else 0 for w, _ in tokens), dtype=np.int64, count=len(tokens))
+    words, tags = zip(*tokens) if tokens else ((), ())
+    lengths = np.array(list(map(len, words)), dtype=np.int64)
+    tag_ids = np.array([_TAG_IDS.get(t, 0) for t in tags], dtype=np.int64)
+    words = np.array([_word_key(w) if len(w) > 1 else 0 for w in words], dtype=np.int64)
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     ends = np.repeat(np.cumsum(lengths) - 1, lengths)
     at = np.arange(n)

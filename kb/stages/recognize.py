@@ -7,7 +7,6 @@ decides how the two combine: the rules' reading wins wherever they overlap.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from kb.ner.model import load
 from kb.stages import lexicon
@@ -19,18 +18,15 @@ _PERSON = re.compile(f"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 
 
-CONFIDENT = 0.7  # a name the model reads once is kept at this probability (chosen on the tuning part)
-
-
 def find(text: Text) -> list[Found]:
-    """The model's people, organizations and places in the page's compact text: those it is
-    confident of, and those it reads more than once on the page."""
-    spans = [s for s in load().spans(text.text, text.tokens) if _plausible(text, s.kind, s.start, s.end)]
-    named = [(s, text.text[s.start:s.end]) for s in spans]
-    seen = Counter((s.kind, name) for s, name in named)
+    """The model's people, organizations and places in the page's compact text."""
     short = lexicon.suffix_table("places_abbreviations.txt")
-    return [Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end)
-            for s, name in named if s.confidence >= CONFIDENT or seen[s.kind, name] > 1]
+    found = []
+    for s in load().spans(text.text, text.tokens):
+        if _plausible(text, s.kind, s.start, s.end):
+            name = text.text[s.start:s.end]
+            found.append(Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end))
+    return found
 
 
 def _plausible(text: Text, kind: str, start: int, end: int) -> bool:
