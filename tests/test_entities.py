@@ -67,3 +67,30 @@ def test_entities_edge_texts_give_valid_spans(source):
         assert (m.kind, m.name) in keys
     for p in posts:
         assert 0 <= p.start < p.end <= len(page.text)
+
+
+WIRE = """南阳推进城市更新
+
+新华社郑州5月3日电（记者王晓明）记者从南阳市获悉，市委书记张立新近日主持召开会议，市司法局、市委宣传部有关负责人参加会议。会议强调，要加快推进城市更新工作，切实提高群众满意度。市长李红梅表示，将认真落实会议精神。
+"""
+
+
+def test_entities_wire_copy_is_not_read_as_home_city_news(tmp_path):
+    """新华社 copy about another city: its 市司法局 is not the home city's, nor is its 市长's office."""
+    page = tmp_path / "wire.txt"
+    page.write_text(WIRE, encoding="utf-8")
+    result = extract(page, SETTINGS)
+    assert [i.kind for i in result.items] == ["wire"]
+    orgs = {e.name for e in result.entities if e.kind == "organization"}
+    assert "市司法局" in orgs and not any(SETTINGS.city in name for name in orgs)
+    assert {(p.person, p.title, p.organization) for p in result.posts} == {
+        ("张立新", "市委书记", None), ("李红梅", "市长", None)}
+
+
+def test_entities_home_city_news_expands_short_forms(tmp_path):
+    page = tmp_path / "local.txt"
+    page.write_text(WIRE.replace("新华社郑州5月3日电（记者王晓明）", "本报讯（记者王晓明）"), encoding="utf-8")
+    result = extract(page, SETTINGS)
+    orgs = {e.name for e in result.entities if e.kind == "organization"}
+    assert f"{SETTINGS.city}司法局" in orgs
+    assert ("李红梅", "市长", f"{SETTINGS.city}人民政府") in {(p.person, p.title, p.organization) for p in result.posts}

@@ -2,6 +2,7 @@
 bad lines by number, the development split is stable, and the shipped model finds names."""
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -62,6 +63,23 @@ def test_ner_numpy_decoder_agrees_with_crfsuite(tiny, text):
     expected = tagger.tag(pycrfsuite.ItemSequence(attributes(text, tokens)))
     labels = model._viterbi(Batch.of(model.emissions(text, tokens), [(0, len(text))]))[0]
     assert [LABELS[k] for k in labels] == expected
+
+
+def test_ner_marginals_equal_brute_force(tiny):
+    """Label probabilities by forward-backward, padded in a batch, equal summing every sequence."""
+    model, _ = tiny
+    text, other = "李红梅说", "王晓明在南阳市会见了客人"
+    scores = model.emissions(text + other, rjieba.tag(text + other))
+    batch = Batch.of(scores, [(0, len(text)), (len(text), len(text) + len(other))])
+    marginals = batch.unbatch(model._marginals(batch))[:len(text)]
+    expected = np.zeros((len(text), len(LABELS)))
+    for path in itertools.product(range(len(LABELS)), repeat=len(text)):
+        score = model.start[path[0]] + sum(scores[t, k] for t, k in enumerate(path))
+        score += sum(model.transitions[a, b] for a, b in zip(path, path[1:]))
+        for t, k in enumerate(path):
+            expected[t, k] += np.exp(np.float64(score))
+    expected /= expected.sum(1, keepdims=True)
+    assert np.allclose(marginals, expected, atol=1e-4)
 
 
 def test_ner_spans_in_sentences_decoded_side_by_side_match_alone(tiny):

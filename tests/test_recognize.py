@@ -36,7 +36,7 @@ TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县
 def test_recognize_reconcile_rules_and_model(rule, model, kept, taken):
     rule_found = [_at(TEXT, *r) for r in rule]
     model_found = [_at(TEXT, *m) for m in model]
-    got_kept, got_taken = _reconcile(rule_found, model_found)
+    got_kept, got_taken = _reconcile(rule_found, model_found, lambda pos: False)
     assert [f.surface for f in got_kept] == kept
     assert [f.surface for f in got_taken] == taken
 
@@ -61,3 +61,26 @@ def test_recognize_finds_names_without_cues(text, kind, name, surface):
 def test_recognize_never_takes_a_single_character_person_or_organization():
     text = Text.of("江主席和李鹏总理会见了中方代表，美方表示欢迎。")
     assert all(len(f.surface) > 1 or (f.kind == "place" and f.name != f.surface) for f in find(text))
+
+
+def test_recognize_reconcile_keeps_the_rules_reading_in_home_city_reports():
+    rule = [_at(TEXT, "organization", "持有日兴证券公司")]
+    model = [_at(TEXT, "organization", "日兴证券公司"), _at(TEXT, "place", "京津冀")]
+    kept, taken = _reconcile(rule, model, lambda pos: True)
+    assert [f.surface for f in kept] == ["持有日兴证券公司"] and [f.surface for f in taken] == ["京津冀"]
+
+
+def test_recognize_home_city_reports_are_told_by_the_city_or_我市(tmp_path):
+    from kb.pipeline import extract
+    from kb.stages.entities import _at_home
+    from kb.stages.text import ItemIndex
+
+    settings = resolve({}, environ={})
+    page = tmp_path / "p.txt"
+    page.write_text(f"本报讯 {settings.city_short}召开会议，部署有关工作，会议由市领导主持召开。\n", encoding="utf-8")
+    result = extract(page, settings)
+    text = Text.of(result.page.text)
+    assert _at_home(text, ItemIndex(result.items), settings)(3)
+    page.write_text("本报讯 南阳召开会议，部署有关工作，会议由有关领导主持召开并讲话。\n", encoding="utf-8")
+    result = extract(page, settings)
+    assert not _at_home(Text.of(result.page.text), ItemIndex(result.items), settings)(3)

@@ -23,6 +23,7 @@ class Span(NamedTuple):
     kind: str  # person, organization, place
     start: int
     end: int
+    confidence: float  # the least probability the model gives any of its labels (0..1)
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,18 @@ class Model:
         return scores
 
     def spans(self, text: str, tokens: Sequence[tuple[str, str]]) -> list[Span]:
-        """The names in text, with their kind."""
+        """The names in text, with their kind and a confidence score."""
         if not text:
             return []
         batch = Batch.of(self.emissions(text, tokens), _chunks(text))
-        return _spans(batch.unbatch(self._viterbi(batch)))
+        paths = self._viterbi(batch)
+        named = batch.rows(np.flatnonzero((paths * batch.real).any(1)))  # most stretches name nothing
+        probability = np.ones(len(text))
+        if named.lengths.size:
+            mine = paths[named.order, :named.scores.shape[1]]
+            chosen = np.take_along_axis(self._marginals(named), mine[:, :, None], 2)[:, :, 0]
+            probability[named.at[named.real]] = chosen[named.real]
+        return _spans(batch.unbatch(paths), probability)
 
     def _viterbi(self, batch: "Batch") -> np.ndarray:
         """The best label sequence of each row: [rows, width]."""
@@ -87,17 +95,39 @@ class Model:
             path[:k, t - 1] = back[rows[:k], t, path[:k, t]]
         return path
 
+    def _marginals(self, batch: "Batch") -> np.ndarray:
+        """The probability of every label at every position (forward-backward, scaled at each
+        step rather than in logs: a product and a sum per step): [rows, width, labels]."""
+        scores, live = batch.scores, batch.live
+        emit = np.exp((scores - scores.max(2, keepdims=True)).astype(np.float64))  # finite: relative to the best
+        step = np.exp(self.transitions.astype(np.float64))
+        alpha = np.ones(emit.shape)
+        alpha[:, 0] = emit[:, 0] * np.exp(self.start.astype(np.float64))
+        alpha[:, 0] /= alpha[:, 0].sum(1, keepdims=True)
+        for t in range(1, emit.shape[1]):
+            k = live[t]
+            a = (alpha[:k, t - 1] @ step) * emit[:k, t]
+            alpha[:k, t] = a / a.sum(1, keepdims=True)
+        beta = np.ones(emit.shape)
+        for t in range(emit.shape[1] - 2, -1, -1):
+            k = live[t + 1]
+            b = (emit[:k, t + 1] * beta[:k, t + 1]) @ step.T
+            beta[:k, t] = b / b.sum(1, keepdims=True)
+        joint = alpha * beta
+        return joint / joint.sum(2, keepdims=True)
+
 
 @dataclass(frozen=True)
 class Batch:
     """Stretches of text side by side, longest first, padded to the longest: a step of Viterbi
-    then works on the rows still running, a prefix of them."""
+    or forward-backward then works on the rows still running, a prefix of them."""
 
     scores: np.ndarray  # [rows, width, labels]
     lengths: np.ndarray  # [rows], descending
     live: np.ndarray  # [width]: how many rows are longer than each position
     at: np.ndarray  # [rows, width]: the text position of each cell
     real: np.ndarray  # [rows, width]: which cells hold text (the rest is padding)
+    order: np.ndarray  # [rows]: each row's row in the batch it was taken from (Batch.rows)
 
     @classmethod
     def of(cls, scores: np.ndarray, bounds: list[tuple[int, int]]) -> "Batch":
@@ -107,7 +137,14 @@ class Batch:
         steps = np.arange(lengths[0])
         real = steps[None, :] < lengths[:, None]
         at = np.where(real, starts[:, None] + steps[None, :], 0)
-        return cls(scores[at] * real[:, :, None], lengths, real.sum(0), at, real)
+        return cls(scores[at] * real[:, :, None], lengths, real.sum(0), at, real, np.arange(len(lengths)))
+
+    def rows(self, chosen: np.ndarray) -> "Batch":
+        """A batch of some of these rows (in their order, so still longest first)."""
+        width = int(self.lengths[chosen[0]]) if chosen.size else 0
+        real = self.real[chosen, :width]
+        return Batch(self.scores[chosen, :width], self.lengths[chosen], real.sum(0), self.at[chosen, :width],
+                     real, chosen)
 
     def unbatch(self, rows: np.ndarray) -> np.ndarray:
         """Per-row results back in text order."""
@@ -141,14 +178,14 @@ def _chunks(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _spans(labels: np.ndarray) -> list[Span]:
-    """The B-/I- runs of a label sequence as spans."""
+def _spans(labels: np.ndarray, probability: np.ndarray) -> list[Span]:
+    """The B-/I- runs of a label sequence as spans; probability: of each chosen label."""
     out = []
     for k in np.flatnonzero(labels % 2 == 1).tolist():  # B- labels are odd, each followed by its I-
         end = k + 1
         while end < len(labels) and labels[end] == labels[k] + 1:
             end += 1
-        out.append(Span(KINDS[LABELS[labels[k]][2:]], k, end))
+        out.append(Span(KINDS[LABELS[labels[k]][2:]], k, end, float(probability[k:end].min())))
     return out
 
 

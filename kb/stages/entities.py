@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from dataclasses import replace
+from collections.abc import Callable
 from itertools import accumulate
 
 from kb.config import Settings
@@ -23,9 +25,12 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     tuple[Mention, ...], tuple[Entity, ...], tuple[Post, ...]
 ]:
     text = Text.of(page.text)
+    index = ItemIndex(items)
+    at_home = _at_home(text, index, settings)
     rule_orgs = orgs.find(text, settings)
-    statistical = recognize.find(text)
-    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"])
+    statistical = recognize.find(text, at_home)
+    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"],
+                             at_home)
     found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
     bodies = lexicon.bodies(settings.city, settings.province)
     not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
@@ -40,11 +45,25 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
                           found_people, text)
     found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named])]
-    index = ItemIndex(items)
+    found = [f._replace(name=f.surface) if f.kind == "organization" and _in_wire(text, index, f) else f
+             for f in found]
+    found_posts = [p if not (_implied(p) and _in_wire(text, index, p)) else replace(p, organization=None)
+                   for p in found_posts]
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
     page_posts = _posts(text, index, found_posts)
-    implied = [p.organization for p in found_posts if p.organization and p.organization.start == p.organization.end]
+    implied = [p.organization for p in found_posts if _implied(p)]
     return mentions, _entities(mentions, [*found, *implied], page_posts, items), page_posts
+
+
+def _in_wire(text: Text, index: ItemIndex, f: Found | posts.PostFound) -> bool:
+    """Whether f is printed in wire copy (新华社…电): news from elsewhere, where 市委 or 市长 is not
+    the home city's, so short forms stay as printed and titles imply no home-city body."""
+    return bool(index) and index.at(text.page_span(f.start, f.end)[0]).kind == "wire"
+
+
+def _implied(p: posts.PostFound) -> bool:
+    """The post's organization is implied by its title (市长 -> the city government), not printed."""
+    return p.organization is not None and p.organization.start == p.organization.end
 
 
 def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str]) -> list[Found]:
@@ -59,9 +78,17 @@ def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: s
     return people.learned(text, known - not_people)
 
 
-def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list[Found]]:
-    """The rules' organizations and places, and the model's, where they overlap: the same span
-    keeps the rules' reading (its full name, its facts), and so does a local short form the rules
+def _at_home(text: Text, index: ItemIndex, settings: Settings) -> Callable[[int], bool]:
+    """Whether a compact offset lies in a report on the home city (one that names it, or 我市): the
+    rules were made for what such reports print, and read them better than the model."""
+    home = {i.index for i in index.items if i.kind != "wire" and (settings.city_short in i.text or "我市" in i.text)}
+    return lambda pos: bool(home) and bool(index) and index.at(text.index[pos]).index in home
+
+
+def _reconcile(rule: list[Found], model: list[Found], at_home: Callable[[int], bool]) -> tuple[list[Found], list[Found]]:
+    """The rules' organizations and places, and the model's, where they overlap: in a report on the
+    home city the rules' reading stays; elsewhere the same span keeps the rules' reading (its full
+    name, its facts), and so does a local short form the rules
     expanded (市司法局), names the model ran together (two or more of the rules' names inside one
     of its spans) and names it cut into short forms (京津冀 read as 京 + 津冀); elsewhere the model's boundaries win (持有日兴证券公司 -> 日兴证券公司),
     since a suffix marks where a name ends, not where it starts."""
@@ -73,7 +100,7 @@ def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list
     kept = []
     for r in rule:
         overlapping = _overlapping(model, starts, r)
-        if not overlapping or r.name != r.surface or any(inside[i] > 1 or model[i].end - model[i].start == 1 or
+        if not overlapping or r.name != r.surface or at_home(r.start) or any(inside[i] > 1 or model[i].end - model[i].start == 1 or
                                                          (model[i].start, model[i].end) == (r.start, r.end)
                                                          for i in overlapping):
             kept.append(r)

@@ -65,11 +65,14 @@ def _ending() -> re.Pattern[str]:
 
 
 def _not_org(text: Text, surface: str, end: int) -> bool:
-    """Generic names (相关部门), words that only end like one (布局, 干部), suffixes inside a
-    longer word (局面)."""
-    if surface in lexicon.wordset("orgs_generic.txt") or _not_endings().search(surface):
-        return True
-    return end not in text.ending_at
+    """Generic names, words that only end like one, suffixes inside a longer word (局面)."""
+    return generic(surface) or end not in text.ending_at
+
+
+def generic(surface: str) -> bool:
+    """A name that names no particular organization (相关部门), or a word that only ends like one
+    (布局, 干部)."""
+    return surface in lexicon.wordset("orgs_generic.txt") or _not_endings().search(surface) is not None
 
 
 @lru_cache(maxsize=1)

@@ -7,9 +7,11 @@ decides how the two combine: the rules' reading wins wherever they overlap.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
 from kb.ner.model import load
-from kb.stages import lexicon
+from kb.stages import lexicon, orgs
 from kb.stages.lexicon import CJK
 from kb.stages.text import Found, Text
 
@@ -18,15 +20,21 @@ _PERSON = re.compile(f"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 
 
-def find(text: Text) -> list[Found]:
-    """The model's people, organizations and places in the page's compact text."""
+CONFIDENT = 0.7  # a name the model reads once is kept at this probability (chosen on the tuning part)
+AT_HOME = 0.99  # the same, in the home city's own reports, where the rules read the cues it prints
+
+
+def find(text: Text, at_home: Callable[[int], bool] = lambda pos: False) -> list[Found]:
+    """The model's people, organizations and places in the page's compact text: those it is
+    confident of, and those it reads more than once on the page. at_home(pos): whether pos is in
+    a report on the home city, where the model must be surer."""
+    spans = [s for s in load().spans(text.text, text.tokens) if _plausible(text, s.kind, s.start, s.end)]
+    named = [(s, text.text[s.start:s.end]) for s in spans]
+    seen = Counter((s.kind, name) for s, name in named)
     short = lexicon.suffix_table("places_abbreviations.txt")
-    found = []
-    for s in load().spans(text.text, text.tokens):
-        if _plausible(text, s.kind, s.start, s.end):
-            name = text.text[s.start:s.end]
-            found.append(Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end))
-    return found
+    return [Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end)
+            for s, name in named
+            if s.confidence >= (AT_HOME if at_home(s.start) else CONFIDENT) or seen[s.kind, name] > 1]
 
 
 def _plausible(text: Text, kind: str, start: int, end: int) -> bool:
@@ -37,8 +45,9 @@ def _plausible(text: Text, kind: str, start: int, end: int) -> bool:
         return kind == "place" and surface in lexicon.suffix_table("places_abbreviations.txt")
     if _NAME.fullmatch(surface) is None or not _balanced(surface):
         return False
-    generic = lexicon.wordset("orgs_generic.txt") if kind == "organization" else lexicon.wordset("places_stop.txt")
-    return surface not in generic
+    if kind == "organization":
+        return not orgs.generic(surface)
+    return surface not in lexicon.wordset("places_stop.txt")
 
 
 def _balanced(surface: str) -> bool:
