@@ -79,7 +79,8 @@ def _item(page: Page, index: int, draft: Draft) -> Item:
     return Item(
         index=index, kind=_kind(draft, names["reporter"], text), headline=headline, decks=decks,
         reporters=names["reporter"], correspondents=names["correspondent"],
-        photographers=draft.photographers, dateline=dateline, date=date, text=text,
+        photographers=tuple(dict.fromkeys(draft.photographers + names["photographer"])),
+        dateline=dateline, date=date, text=text,
         start=min(a for a, _ in edges), end=max(b for _, b in edges),
         body_start=body_start, body_end=body_end, title_spans=spans,
         continuations=tuple(draft.continuations) + _printed_continuations(page, draft),
@@ -123,13 +124,17 @@ def _printed_continuations(page: Page, draft: Draft) -> tuple[str, ...]:
 
 
 def _bylines(page: Page, draft: Draft) -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {"reporter": [], "correspondent": []}
+    """Reporters and correspondents of the byline lines and the lead; photographers too when a
+    byline credits its reporters with the photos (`文/图 本报记者 X`)."""
+    found: dict[str, list[str]] = {"reporter": [], "correspondent": [], "photographer": []}
     spans = [(p.start, p.end) for p in draft.bylines]
     if draft.kind in ("news", "wire") and (m := LEAD_BYLINE.match(draft.body[0].text)):
         spans.insert(0, (draft.body[0].start + m.start(1), draft.body[0].start + m.end(1)))
     for start, end in spans:
         for key, names in bylines.roles(page, start, end).items():
             found[key].extend(names)
+            if key == "reporter" and bylines.takes_photos(page.text[start:end]):
+                found["photographer"].extend(names)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
 
 
