@@ -48,8 +48,8 @@ _BODY_PUNCT = re.compile(r"[，。；！？、,;]")
 _SENTENCE_ENDS, _CLOSERS = tuple("。！？!?…"), "”’」』\"')）"  # a paragraph ends in one, maybe closed
 _MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on
 _CONTENT = re.compile(r"[^\S\n]*(\S[^\n]*)")  # a line that is not blank, from its first character
-_NO_JOIN_START = re.compile(r"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|本报记者\S{2,4}$)")
-_NO_JOIN_FIRST = tuple("本新（(●·")  # what a _NO_JOIN_START starts with
+_NO_JOIN_START = re.compile(rf"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|[□■]?(?:本报)?(?:记者|通讯员)[{_HAN}]{{2,10}}$)")
+_NO_JOIN_FIRST = tuple("本新（(●·□■记通")  # what a _NO_JOIN_START starts with
 
 Edit = tuple[int, int, str]
 

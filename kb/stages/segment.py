@@ -28,7 +28,7 @@ def segment(page: Page) -> tuple[Item, ...]:
     photo, teaser or titled box).  Titles come before or after their bodies (titles_after)."""
     paras = paragraphs(page)
     drafts = gather(page, paras, titles_after=titles_after(page, paras))
-    items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
+    items = tuple(_item(page, i, d, alone=len(drafts) == 1) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
 
 
@@ -36,8 +36,8 @@ def titles_after(page: Page, paras: list[Para]) -> bool:
     """Whether the page prints titles after the body they head.  A run of titles next to a
     report's lead (`本报讯…`) shares more words with the opening of the stretch of text it heads,
     before or after it: such runs vote by that (subheads inside a feature, which head the text
-    after them whatever the order, do not); when they do not tell, column text (a PDF's reading
-    order) prints titles after."""
+    after them whatever the order, do not); when they do not tell, the page's first and last
+    paragraphs may (_EDGES), else column text (a PDF's reading order) prints titles after."""
     runs = [(is_title, list(group)) for is_title, group in groupby(paras, key=lambda p: p.kind == "title")]
     votes = 0
     for (_, before), (is_title, run), (_, after) in zip(runs, runs[1:], runs[2:]):
@@ -47,7 +47,14 @@ def titles_after(page: Page, paras: list[Para]) -> bool:
             votes += (shares[0] > shares[1]) - (shares[0] < shares[1])
     if abs(votes) >= VOTE_MARGIN:
         return votes > 0
+    if paras and (paras[0].kind, paras[-1].kind) in _EDGES:
+        return _EDGES[paras[0].kind, paras[-1].kind]
     return is_column_text(line.strip() for line in page.source.splitlines())
+
+
+# a page opening with running text and ending with a title prints titles after (that text has
+# no title above it, that title no text below it); opening with a title and ending with text, before
+_EDGES = {("body", "title"): True, ("title", "body"): False}
 
 
 def _bigrams(text: str) -> set[str]:
@@ -66,7 +73,7 @@ def _share(words: set[str], paras: list[Para]) -> int:
     return len(words & _bigrams("".join(opening)[:OPENING]))
 
 
-def _item(page: Page, index: int, draft: Draft) -> Item:
+def _item(page: Page, index: int, draft: Draft, alone: bool = False) -> Item:
     body_start, body_end = _body_span(page, draft)
     text = page.text[body_start:body_end]
     blocks = [[(p.start, p.end) for p in block] for block in by_block(draft.titles)]
@@ -77,7 +84,7 @@ def _item(page: Page, index: int, draft: Draft) -> Item:
     edges = [*spans, *((p.start, p.end) for p in draft.bylines)]
     edges += [(body_start, body_end)] if body_end > body_start or not edges else []
     return Item(
-        index=index, kind=_kind(draft, names["reporter"], text), headline=headline, decks=decks,
+        index=index, kind=_kind(draft, names["reporter"], text, alone), headline=headline, decks=decks,
         reporters=names["reporter"], correspondents=names["correspondent"],
         photographers=tuple(dict.fromkeys(draft.photographers + names["photographer"])),
         dateline=dateline, date=date, text=text,
@@ -147,9 +154,11 @@ def _dateline(page: Page, text: str) -> tuple[str | None, str | None]:
     return m.group(), f"{year}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
 
 
-def _kind(draft: Draft, reporters: tuple[str, ...], text: str) -> str:
+def _kind(draft: Draft, reporters: tuple[str, ...], text: str, alone: bool) -> str:
+    """The draft's kind, but a fact card is "other", and so is a short feature with no byline
+    among other items (a box beside them; alone on its page, it is the article)."""
     if draft.kind == "fact":
         return "other"
-    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN:
+    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN and not alone:
         return "other"
     return draft.kind
