@@ -13,7 +13,7 @@ from kb.stages import lexicon
 
 # a role word and the names after it, up to the next role word
 ROLE = re.compile(r"(本报记者|特约记者|实习记者|记者|本报通讯员|通讯员|实习生|摄影)")
-_SEPARATORS = re.compile(r"[\s、，,·]+")
+_SEPARATORS = re.compile(r"[\s、，,·（）()]+")
 # what a web-style byline prints after the names: `记者 X 报道`, `本报记者 X 文/图`
 _TRAILER = re.compile(r"(?:摄影报道|报道|采写|整理|文[/／]图|图[/／]文|[/／][文图])\s*$")
 _TEXT_AND_PHOTOS = re.compile(r"文[/／]图|图[/／]文")

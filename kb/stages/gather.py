@@ -28,6 +28,7 @@ class Draft:
     span: tuple[int, int] | None = None  # the body span when it is not whole paragraphs (captions)
     photographers: tuple[str, ...] = ()
     closed: bool = False  # takes no more body: its titles have begun, or it is a photo or teaser
+    whole: bool = False  # the one article of a file of plain article text
 
 
 def gather(page: Page, paras: list[Para], titles_after: bool) -> list[Draft]:
@@ -58,7 +59,7 @@ def one_article(paras: list[Para], titles_after: bool) -> Draft | None:
         return None
     kind = ("wire" if is_wire(text[0].text) else "news") if text[0].kind == "lead" else "feature"
     return Draft(kind, body=text, titles=[p for p in titles if p.kind != "byline"],
-                 bylines=[p for p in head + tail if p.kind == "byline"], closed=True)
+                 bylines=[p for p in head + tail if p.kind == "byline"], closed=True, whole=True)
 
 
 class _Builder:

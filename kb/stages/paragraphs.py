@@ -96,6 +96,8 @@ def classify(text: str, box: bool = False) -> str:
         return "note"
     if _BRACKETED_BYLINE.match(text):
         return "byline"
+    if text[:1] in "（(" and CREDIT.fullmatch(text):
+        return "photo"  # a bracketed credit alone, not a lead's byline: `（记者 X 摄）`
     if _OWN_LEAD.match(text) or wire_lead().match(text):
         return "lead"
     if _RESUMED.match(text):

@@ -28,7 +28,7 @@ def segment(page: Page) -> tuple[Item, ...]:
     photo, teaser or titled box).  Titles come before or after their bodies (titles_after)."""
     paras = paragraphs(page)
     drafts = gather(page, paras, titles_after=titles_after(page, paras))
-    items = tuple(_item(page, i, d, alone=len(drafts) == 1) for i, d in enumerate(drafts))
+    items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
 
 
@@ -73,7 +73,7 @@ def _share(words: set[str], paras: list[Para]) -> int:
     return len(words & _bigrams("".join(opening)[:OPENING]))
 
 
-def _item(page: Page, index: int, draft: Draft, alone: bool = False) -> Item:
+def _item(page: Page, index: int, draft: Draft) -> Item:
     body_start, body_end = _body_span(page, draft)
     text = page.text[body_start:body_end]
     blocks = [[(p.start, p.end) for p in block] for block in by_block(draft.titles)]
@@ -84,7 +84,7 @@ def _item(page: Page, index: int, draft: Draft, alone: bool = False) -> Item:
     edges = [*spans, *((p.start, p.end) for p in draft.bylines)]
     edges += [(body_start, body_end)] if body_end > body_start or not edges else []
     return Item(
-        index=index, kind=_kind(draft, names["reporter"], text, alone), headline=headline, decks=decks,
+        index=index, kind=_kind(draft, names["reporter"], text), headline=headline, decks=decks,
         reporters=names["reporter"], correspondents=names["correspondent"],
         photographers=tuple(dict.fromkeys(draft.photographers + names["photographer"])),
         dateline=dateline, date=date, text=text,
@@ -154,11 +154,11 @@ def _dateline(page: Page, text: str) -> tuple[str | None, str | None]:
     return m.group(), f"{year}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
 
 
-def _kind(draft: Draft, reporters: tuple[str, ...], text: str, alone: bool) -> str:
+def _kind(draft: Draft, reporters: tuple[str, ...], text: str) -> str:
     """The draft's kind, but a fact card is "other", and so is a short feature with no byline
     among other items (a box beside them; alone on its page, it is the article)."""
     if draft.kind == "fact":
         return "other"
-    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN and not alone:
+    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN and not draft.whole:
         return "other"
     return draft.kind
