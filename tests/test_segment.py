@@ -436,3 +436,51 @@ def test_segment_plain_article_text_is_one_item(source, kind, headline, reporter
     (item,) = items_of(source)
     assert (item.kind, item.headline, item.reporters) == (kind, headline, reporters)
     assert item.text.endswith(end) and (headline is None or headline not in item.text)
+
+
+# column text with no note: captions printed on one line, wider than the columns, before the titles
+COLUMN_WIDE_CAPTIONS = """\
+ 春日的清晨，走进鄢陵县陈化店镇
+的花木基地，一排排温室大棚整齐
+排列，工人们正忙着分拣、打包、装
+车，一派繁忙景象。
+
+如今，全镇花木种植面积已达三
+万余亩，年产值突破十亿元，成为远
+近闻名的花木强镇。
+
+工人们在陈化店镇的温室大棚内分拣刚刚采摘的鲜切花卉。
+
+满载花木的货车从基地出发驶往全国各地的花卉市场。
+
+“花海经济”带富一方
+
+本报记者 周立新
+"""
+
+# one paragraph per line, the note printed above the captions it credits
+LINES_NOTE_ABOVE_CAPTIONS = """\
+“花海经济”带富一方
+□本报记者 周立新
+春日的清晨，走进鄢陵县陈化店镇的花木基地，一排排温室大棚整齐排列，一派繁忙景象。
+如今，全镇花木种植面积已达三万余亩，年产值突破十亿元，成为远近闻名的花木强镇。
+本版图片均由孙建国摄
+工人在温室大棚内分拣花卉。
+满载花木的货车驶出基地。
+我市部署春季植树造林工作
+■记者 马晓东
+3月12日，我市召开春季植树造林工作推进会，安排部署全年国土绿化工作。
+"""
+
+
+@pytest.mark.parametrize("source, photographers", [(COLUMN_WIDE_CAPTIONS, ()), (LINES_NOTE_ABOVE_CAPTIONS, ("孙建国",))],
+                         ids=["wide_lines_in_columns", "note_above"])
+def test_segment_captions_found_by_where_they_stand(source, photographers):
+    items = items_of(source)
+    assert [summary(i)[:4] for i in items][:3] == [
+        ("feature", "“花海经济”带富一方", "春日的清晨，走进", ("周立新",)),
+        ("photo", None, items[1].text[:8], ()),
+        ("photo", None, items[2].text[:8], ()),
+    ]
+    assert items[0].text.endswith("花木强镇。") and items[1].text.endswith("花卉。")
+    assert [i.photographers for i in items[1:3]] == [photographers] * 2

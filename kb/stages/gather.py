@@ -13,7 +13,7 @@ from itertools import groupby
 
 from kb.model import Page
 from kb.stages import bylines
-from kb.stages.paragraphs import CAPTION_MAX, CREDIT, Para, is_wire
+from kb.stages.paragraphs import CREDIT, Para, is_wire
 
 TEASER_LIST = 5  # an item's own titles (kicker, headline, decks) take fewer blocks than this
 
@@ -39,6 +39,7 @@ def gather(page: Page, paras: list[Para], titles_after: bool) -> list[Draft]:
 _PAGE_ONLY = frozenset({"photo", "caption", "note", "fact", "cont", "resumed"})  # what no lone article prints
 SUBHEAD_LINES = 2  # a run of titles inside an article's text longer than this heads another item
 MIN_HAN = 20  # a lone article prints at least this many Chinese characters
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def one_article(paras: list[Para], titles_after: bool) -> Draft | None:
@@ -183,28 +184,8 @@ class _Builder:
 
     def _on_note(self, para: Para) -> None:
         """A note about the whole page (`本版图片均由姚伟涛摄`) belongs to no item: it credits the
-        page's photos, and the one-sentence paragraphs just above it are their captions."""
+        page's photos printed without a credit."""
         self.credits.append((para.start, bylines.page_credit(self.page, para.start, para.end)))
-        cur = self.cur
-        if cur is None or cur.kind not in ("news", "wire", "feature") or cur.span or self.loose:
-            return
-        keep = self._captions_from(cur.body)
-        for caption in cur.body[keep:]:
-            self.drafts.append(Draft("photo", body=[caption], span=(caption.start, caption.end), closed=True))
-        del cur.body[keep:]
-
-    def _captions_from(self, body: list[Para]) -> int:
-        """Where the captions at the end of a body begin: one-sentence paragraphs, printed on one
-        line when the body's paragraphs are column lines, else with no comma but a date's."""
-        column = any(self._one_line(p) is False for p in body)
-        keep = len(body)
-        while keep > 1 and _caption_like(body[keep - 1]) and \
-                (self._one_line(body[keep - 1]) if column else _CLAUSES.fullmatch(body[keep - 1].text)):
-            keep -= 1
-        return keep
-
-    def _one_line(self, para: Para) -> bool:
-        return "\n" not in self.page.source[self.page.offsets[para.start]:self.page.offsets[para.end - 1]]
 
     def _on_caption(self, para: Para) -> None:
         """A caption printed without its credit (`图为…`): a photo; the item around it goes on."""
@@ -264,18 +245,6 @@ class _Builder:
         for group in _teasers(loose):
             self.drafts.append(Draft("teaser", titles=group, closed=True))
         self.cur = None
-
-
-# a caption's one clause, maybe after a date (`4月8日，…`)
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_CLAUSES = re.compile(r"(?:\d{1,2}月\d{1,2}日[上下]?午?[，,])?[^，,]+")
-
-
-def _caption_like(para: Para) -> bool:
-    """One short sentence: what a photo's caption is."""
-    text = para.text
-    return para.kind == "body" and len(text) <= CAPTION_MAX and text.endswith("。") and \
-        not any(mark in text[:-1] for mark in "。！？")
 
 
 def _teasers(paras: list[Para]) -> list[list[Para]]:

@@ -1,5 +1,5 @@
 """Segment a normalized page into the items a reader sees: paragraphs are classified
-(kb.stages.paragraphs), gathered into items (kb.stages.gather), and each item gets its parts:
+(kb.stages.paragraphs, kb.stages.captions), gathered into items (kb.stages.gather), and each item gets its parts:
 headline and decks, bylines, dateline and date, body span, continuation notes."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from itertools import groupby
 
 from kb.model import Item, Page
-from kb.stages import bylines
+from kb.stages import bylines, captions
 from kb.stages.gather import Draft, by_block, gather
 from kb.stages.headlines import split_titles
 from kb.stages.normalize import is_column_text
@@ -27,6 +27,7 @@ def segment(page: Page) -> tuple[Item, ...]:
     """The items of a page, in page order (none when nothing on it reads as an article: no report,
     photo, teaser or titled box).  Titles come before or after their bodies (titles_after)."""
     paras = paragraphs(page)
+    captions.mark(page, paras)
     drafts = gather(page, paras, titles_after=titles_after(page, paras))
     items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
