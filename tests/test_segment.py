@@ -248,6 +248,10 @@ def test_segment_finds_no_article_in_text_that_is_not_a_page(source):
     ("本版照片由受访者提供", "note"),
     ("本版摄影：孙建国", "note"),
     ("图为志愿者在河畔植树。", "caption"),
+    ("责任编辑：王小明", "meta"),
+    ("来源：许昌日报", "meta"),
+    ("2019-05-14 08:30", "meta"),
+    ("（完）", "meta"),
     ("（上接第一版）一步一个脚印，走出了新路子。", "resumed"),
     ("记者从市卫健委获悉，今年全市将新建社区卫生服务中心。", "body"),
     ("史根治主持召开市委常委会会议", "title"),
@@ -431,7 +435,10 @@ WIRE = "新华社北京１月１日电　国务院新闻办公室今天发表白
     (WIRE, "wire", None, (), "发展成就。"),
     ("记者从市卫健委获悉，今年全市将新建社区卫生服务中心十二个。\n", "feature", None, (), "十二个。"),
     (BODY + MORE + "（记者 李明华）\n", "feature", None, ("李明华",), "提供午餐。"),  # the byline closing the text
-], ids=["headline", "paragraphs", "subheads", "byline", "wrapped", "lead", "wire", "one_sentence", "closing_byline"])
+    ("社区食堂让老人吃得舒心\n来源：许昌日报\n2019-05-14 08:30\n" + BODY + MORE + "（完）\n责任编辑：王小明\n",
+     "feature", "社区食堂让老人吃得舒心", (), "提供午餐。"),  # copied from a web page
+], ids=["headline", "paragraphs", "subheads", "byline", "wrapped", "lead", "wire", "one_sentence", "closing_byline",
+        "web_page"])
 def test_segment_plain_article_text_is_one_item(source, kind, headline, reporters, end):
     (item,) = items_of(source)
     assert (item.kind, item.headline, item.reporters) == (kind, headline, reporters)

@@ -46,6 +46,7 @@ def one_article(paras: list[Para], titles_after: bool) -> Draft | None:
     """A file of one article's plain text: its titles (and byline) on one side of its text, none on
     the other; inside the text no byline, no lead but the first paragraph, only short runs of
     titles (subheads); nothing only a page prints (photos, notes, fact cards, continuations)."""
+    paras = [p for p in paras if p.kind != "meta"]
     at = [i for i, p in enumerate(paras) if p.kind in ("body", "lead", "subhead")]
     if not at or any(p.kind in _PAGE_ONLY for p in paras):
         return None
@@ -186,6 +187,9 @@ class _Builder:
         """A note about the whole page (`本版图片均由姚伟涛摄`) belongs to no item: it credits the
         page's photos printed without a credit."""
         self.credits.append((para.start, bylines.page_credit(self.page, para.start, para.end)))
+
+    def _on_meta(self, para: Para) -> None:
+        """Staff, source or time of a web page (`责任编辑：X`) belong to no item."""
 
     def _on_caption(self, para: Para) -> None:
         """A caption printed without its credit (`图为…`): a photo; the item around it goes on."""

@@ -3,7 +3,8 @@ a lead (`本报讯（记者 …）`, `新华社北京11月1日电`), running bod
 (`本报记者 张辉`), a photo credit (`… 本报记者 乔利峰 摄`, `资料图片`), a fact-card line (`●项目地址`),
 a deck bullet (`·…`), a subhead inside a feature (`担当——…`), a continuation note (`（下转第六版）`),
 a note about the whole page (`本版图片均由 X 摄`), a caption without its credit (`图为…`), or the
-first paragraph of an article continued from another page (`（上接第一版）…`)."""
+first paragraph of an article continued from another page (`（上接第一版）…`), or what a web page
+prints around an article (`责任编辑：X`, `来源：…`, `（完）`)."""
 from __future__ import annotations
 
 import re
@@ -28,6 +29,9 @@ _BYLINE = re.compile(rf"^[□■◇◆]?(?:文[/／]图|图[/／]文)?[：:]?{RO
 _PAGE_NOTE = re.compile(r"^[（(]?本版(?:图片|照片|摄影|图)(?:[^。，]{0,24}(?:摄|提供)|[：:][^。，]{2,24})[）)]?$")
 _CAPTION = re.compile(r"^(?:图为|图[①-⑩\d一二三四五六][：:为 ]|[上下左右]图[：:为])")
 CAPTION_MAX = 80  # a caption is at most this long
+# what a web page prints around an article: staff, source, time, the end mark (`（完）`)
+_META = re.compile(r"^(?:[（(【\[]完[）)】\]]$|(?:责任编辑|责编|编辑|校对|审核|审校|终审|美编|来源|稿件来源|发布时间)[：:]"
+                   r"|\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$)")
 _RESUMED = re.compile(r"^[（(](?:上接|接上|转自|接第)[^（()）]{0,8}版[）)]\S")
 _FACT = re.compile(r"^[●■◆]")
 _BULLET = re.compile(r"^[·•]")
@@ -94,6 +98,8 @@ def classify(text: str, box: bool = False) -> str:
         return "cont"
     if _PAGE_NOTE.match(text):
         return "note"
+    if _META.match(text):
+        return "meta"
     if _BRACKETED_BYLINE.match(text):
         return "byline"
     if text[:1] in "（(" and CREDIT.fullmatch(text):
