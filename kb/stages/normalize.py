@@ -41,9 +41,9 @@ _QUOTE_TWICE = re.compile(r"([“”‘’\"'《》（）])\1")
 
 # a line ending so ends its text: a sentence mark (maybe quoted), a photo credit, a continuation note
 _FINAL_MARKS, _FINAL_QUOTES = tuple("。！？…：；"), "”’」』"
-_FINAL_NOTE = re.compile(r"(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
-_FINAL_NOTE_MAX = 12  # the longest _FINAL_NOTE: only a line's last characters are searched
-_FINAL_NOTE_LAST = tuple("摄片）)")  # what a _FINAL_NOTE ends with: other lines skip the search
+_FINAL_NOTE = re.compile(r"(?:记者|通讯员)\S{2,4}摄$|^本版\S{2,16}(?:摄|提供)$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
+_FINAL_NOTE_MAX = 20  # the longest _FINAL_NOTE: only a line's last characters are searched
+_FINAL_NOTE_LAST = tuple("摄供片）)")  # what a _FINAL_NOTE ends with: other lines skip the search
 _BODY_PUNCT = re.compile(r"[，。；！？、,;]")
 _SENTENCE_ENDS, _CLOSERS = tuple("。！？!?…"), "”’」』\"')）"  # a paragraph ends in one, maybe closed
 _MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on

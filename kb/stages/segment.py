@@ -39,7 +39,7 @@ def titles_after(page: Page, paras: list[Para]) -> bool:
     before or after it: such runs vote by that (subheads inside a feature, which head the text
     after them whatever the order, do not); when they do not tell, the page's first and last
     paragraphs may (_EDGES), else column text (a PDF's reading order) prints titles after."""
-    runs = [(is_title, list(group)) for is_title, group in groupby(paras, key=lambda p: p.kind == "title")]
+    runs = [(is_title, list(group)) for is_title, group in groupby(paras, key=lambda p: p.kind in _TITLES)]
     votes = 0
     for (_, before), (is_title, run), (_, after) in zip(runs, runs[1:], runs[2:]):
         if is_title and "lead" in (before[0].kind, after[0].kind) and \
@@ -48,13 +48,16 @@ def titles_after(page: Page, paras: list[Para]) -> bool:
             votes += (shares[0] > shares[1]) - (shares[0] < shares[1])
     if abs(votes) >= VOTE_MARGIN:
         return votes > 0
-    if paras and (paras[0].kind, paras[-1].kind) in _EDGES:
-        return _EDGES[paras[0].kind, paras[-1].kind]
+    edges = [p.kind for p in paras if p.kind in ("body", "title")]
+    if edges and (edges[0], edges[-1]) in _EDGES:
+        return _EDGES[edges[0], edges[-1]]
     return is_column_text(line.strip() for line in page.source.splitlines())
 
 
-# a page opening with running text and ending with a title prints titles after (that text has
-# no title above it, that title no text below it); opening with a title and ending with text, before
+_TITLES = ("title", "bullet")  # a deck printed as a bullet belongs to its title run
+# a page whose running text opens before any title and whose last title follows all running text
+# prints titles after (that text has no title above it, that title no text below it); the other
+# way round, before.  Photos, notes and bylines around them do not count.
 _EDGES = {("body", "title"): True, ("title", "body"): False}
 
 
