@@ -389,6 +389,7 @@ def test_segment_paragraph_lines_without_leads_take_the_order_from_the_page_edge
     ("本版照片由孙建国 钱云提供", ("孙建国", "钱云")),
     ("本版图片除署名外均由本报记者钱云摄", ("钱云",)),
     ("本版摄影：欧阳明远", ("欧阳明远",)),
+    ("本版摄影 孙建国 钱云", ("孙建国", "钱云")),
     ("本版照片由受访者提供", ()),
     ("本版图片由市文化广电和旅游局提供", ()),
 ])
@@ -406,6 +407,7 @@ def test_segment_page_note_credits_photos_printed_without_credit(note, names):
     ("文/图 本报记者 周立新", ("周立新",), (), ("周立新",)),
     ("本报记者 周立新 文/图", ("周立新",), (), ("周立新",)),
     ("记者 马晓东 报道", ("马晓东",), (), ()),
+    ("本报记者 马晓东 摄影报道", ("马晓东",), (), ("马晓东",)),
     ("本报全媒体记者 马晓东 钱云", ("马晓东", "钱云"), (), ()),
 ])
 def test_segment_web_style_bylines(byline, reporters, correspondents, photographers):

@@ -16,7 +16,7 @@ ROLE = re.compile(r"(本报记者|特约记者|实习记者|记者|本报通讯�
 _SEPARATORS = re.compile(r"[\s、，,·（）()]+")
 # what a web-style byline prints after the names: `记者 X 报道`, `本报记者 X 文/图`
 _TRAILER = re.compile(r"(?:摄影报道|报道|采写|整理|文[/／]图|图[/／]文|[/／][文图])\s*$")
-_TEXT_AND_PHOTOS = re.compile(r"文[/／]图|图[/／]文")
+_TEXT_AND_PHOTOS = re.compile(r"文[/／]图|图[/／]文|摄影报道")
 _HAN_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -41,7 +41,7 @@ def roles(page: Page, start: int, end: int) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-_NOTE_NAMES = re.compile(r"(?:由|[：:])(.+?)(?:摄|提供)?[）)]?$")
+_NOTE_NAMES = re.compile(r"(?:由|本版摄影[：:]?|[：:])(.+?)(?:摄|提供)?[）)]?$")
 _NOT_A_NAME_END = frozenset("者局委办部院校社馆站队所厅司")  # 受访者, 市文旅局: who supplied, not a name
 
 
@@ -66,7 +66,7 @@ def _plausible(name: str) -> bool:
 
 
 def takes_photos(byline: str) -> bool:
-    """A byline whose reporters also took the photos (`文/图 本报记者 X`)."""
+    """A byline whose reporters also took the photos (`文/图 本报记者 X`, `记者 X 摄影报道`)."""
     return _TEXT_AND_PHOTOS.search(byline) is not None
 
 

@@ -19,14 +19,15 @@ _DATA = Path(__file__).parent / "data"
 CONTINUATION = re.compile(r"[（(](?:下转|上接|转自|接上|转第|接第)[^（()）]{0,8}版[）)]")
 # a photo credit: with a role word, bare names in brackets, or no names at all
 # (the lookahead for the characters a credit starts with makes the engine skip to them quickly)
-CREDIT = re.compile(r"(?=[（(本新特记通摄资中])(?:[（(]?(?:本报|新华社|特约)?(?:记者|通讯员|摄影)[\u3400-\u9fff、]{2,24}?摄[）)]?"
+CREDIT = re.compile(r"(?=[（(本新特记通摄资中])(?:[（(]?(?:本报|新华社|特约)?(?:记者|通讯员|摄影)[\u3400-\u9fff、]{2,24}?摄(?!影)[）)]?"
                     r"|[（(][\u3400-\u9fff、]{2,12}?摄[）)]|[（(]?(?:资料(?:图片|照片)|(?:新华社|中新社)发)[）)]?)")
 # a reporter's role word: 记者, 本报记者, 本报全媒体记者, 特约记者, 通讯员 and the like
 ROLE_WORD = r"(?:本报|特约|新华社)?(?:全媒体|融媒体|首席|实习|见习|特约|驻[\u3400-\u9fff]{1,4})?(?:记者|通讯员)"
 LEAD_BYLINE = re.compile(rf"^[^（(，。]{{0,24}}?[（(]({ROLE_WORD}[^）)]{{1,80}})[）)]")
 # a byline line, also web-style: `□本报记者 X`, `■记者 X 通讯员 Y`, `文/图 本报记者 X`, `记者 X 报道`
 _BYLINE = re.compile(rf"^[□■◇◆]?(?:文[/／]图|图[/／]文)?[：:]?{ROLE_WORD}[\u3400-\u9fff、·/／]{{2,40}}$")
-_PAGE_NOTE = re.compile(r"^[（(]?本版(?:图片|照片|摄影|图)(?:[^。，]{0,24}(?:摄|提供)|[：:][^。，]{2,24})[）)]?$")
+_PAGE_NOTE = re.compile(r"^[（(]?本版(?:图片|照片|摄影|图)(?:[^。，]{0,24}(?:摄|提供)|[：:][^。，]{2,24})[）)]?$"
+                        r"|^本版摄影[\u3400-\u9fff、]{2,16}$")
 _CAPTION = re.compile(r"^(?:图为|图[①-⑩\d一二三四五六][：:为 ]|[上下左右]图[：:为])")
 CAPTION_MAX = 80  # a caption is at most this long
 # what a web page prints around an article: staff, source, time, the end mark (`（完）`)
