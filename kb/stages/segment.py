@@ -1,13 +1,14 @@
 """Segment a normalized page into the items a reader sees: paragraphs are classified
-(kb.stages.paragraphs, kb.stages.captions), gathered into items (kb.stages.gather), and each item gets its parts:
-headline and decks, bylines, dateline and date, body span, continuation notes."""
+(kb.stages.paragraphs, kb.stages.captions), gathered into items (kb.stages.gather; a file of one
+article's plain text is one item, kb.stages.single), and each item gets its parts: headline and
+decks, bylines, dateline and date, body span, continuation notes."""
 from __future__ import annotations
 
 import re
 from itertools import groupby
 
 from kb.model import Item, Page
-from kb.stages import bylines, captions
+from kb.stages import bylines, captions, single
 from kb.stages.gather import Draft, by_block, gather
 from kb.stages.headlines import split_titles
 from kb.stages.normalize import is_column_text
@@ -28,7 +29,9 @@ def segment(page: Page) -> tuple[Item, ...]:
     photo, teaser or titled box).  Titles come before or after their bodies (titles_after)."""
     paras = paragraphs(page)
     captions.mark(page, paras)
-    drafts = gather(page, paras, titles_after=titles_after(page, paras))
+    after = titles_after(page, paras)
+    whole = single.article(paras, after)
+    drafts = [whole] if whole else gather(page, paras, titles_after=after)
     items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
 
