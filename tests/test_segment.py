@@ -249,6 +249,7 @@ def test_segment_finds_no_article_in_text_that_is_not_a_page(source):
     ("本版摄影：孙建国", "note"),
     ("图为志愿者在河畔植树。", "caption"),
     ("责任编辑：王小明", "meta"),
+    ("责任编辑王小明", "meta"),
     ("来源：许昌日报", "meta"),
     ("2019-05-14 08:30", "meta"),
     ("（完）", "meta"),

@@ -29,7 +29,7 @@ def mark(page: Page, paras: list[Para]) -> None:
             run = _run(paras, range(i - 1, -1, -1), layout) or _run(paras, range(i + 1, len(paras)), layout)
             if run and (run[-1] < i or run[-1] + 1 == len(paras) or paras[run[-1] + 1].kind in _FOLLOWS):
                 _set(paras, run)
-        elif para.kind == "title" and i and paras[i - 1].kind == "body" and layout.column():
+        elif para.kind == "title" and i and _sentence(paras[i - 1]) and layout.column():
             _set(paras, _run(paras, range(i - 1, -1, -1), layout, wide=True))
 
 
@@ -70,7 +70,8 @@ class _Layout:
     def column(self) -> bool:
         """At least half the body paragraphs are wrapped over several lines."""
         if self._column is None:
-            body = [len(self.lines(p)) > 1 for p in self.paras if p.kind == "body"]
+            source, offsets = self.page.source, self.page.offsets
+            body = [source.find("\n", offsets[p.start], offsets[p.end - 1]) >= 0 for p in self.paras if p.kind == "body"]
             self._column = any(body) and sum(body) >= len(body) / 2
         return self._column
 

@@ -31,7 +31,7 @@ _PAGE_NOTE = re.compile(r"^[（(]?本版(?:图片|照片|摄影|图)(?:[^。，]
 _CAPTION = re.compile(r"^(?:图为|图[①-⑩\d一二三四五六][：:为 ]|[上下左右]图[：:为])")
 CAPTION_MAX = 80  # a caption is at most this long
 # what a web page prints around an article: staff, source, time, the end mark (`（完）`)
-_META = re.compile(r"^(?:[（(【\[]完[）)】\]]$|(?:责任编辑|责编|编辑|校对|审核|审校|终审|美编|来源|稿件来源|发布时间)[：:]"
+_META = re.compile(r"^(?:[（(【\[]完[）)】\]]$|(?:责任编辑|责编)[：:]?|(?:编辑|校对|审核|审校|终审|美编|来源|稿件来源|发布时间)[：:]"
                    r"|\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$)")
 _RESUMED = re.compile(r"^[（(](?:上接|接上|转自|接第)[^（()）]{0,8}版[）)]\S")
 _FACT = re.compile(r"^[●■◆]")
