@@ -36,7 +36,8 @@ def _bad_pages(folder: Path) -> dict[str, str]:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (folder / "latin.txt").write_text("Just some English words, no Chinese at all.\n" * 50)
-    (folder / "noarticle.txt").write_text("天气晴朗，温度适宜。" * 3, encoding="utf-8")
+    (folder / "noarticle.txt").write_text("●项目名称：城东污水处理厂扩建工程\n●建设地点：城东新区滨河路以南\n",
+                                          encoding="utf-8")  # a fact card alone: no article
     (folder / "dangling.txt").symlink_to(folder / "does-not-exist.txt")
     return {"empty.txt": "empty", "binary.txt": "binary", "latin.txt": "not a newspaper page",
             "noarticle.txt": "no article", "dangling.txt": "unreadable"}

@@ -19,6 +19,7 @@ from kb.evaluate import KINDS, Score, evaluate
 from kb.pipeline import extract
 
 from conftest import SEEDS, SHARED
+from test_segment import COLUMN_FEATURE_WITH_CAPTIONS
 
 GOLD = SHARED / "gold"
 _RUNNING = re.compile(r"[，。、；,;]")
@@ -175,3 +176,20 @@ def test_layouts_spacing_and_encoding_change_no_item(tmp_path, seed, layout):
     path = tmp_path / seed.name
     path.write_bytes(rewrite(seed.read_text(encoding="utf-8")).encode(encoding))
     assert _items(path) == _items(seed)
+
+
+@pytest.mark.parametrize("layout", ["paragraph_lines", "half_width", "blank_every_line", "crlf", "no_leading_spaces",
+                                    "gb18030"])
+def test_layouts_invented_feature_with_captions_reads_the_same(tmp_path, layout):
+    """An invented column page (a feature, captions after it above a page-level photo credit, a
+    report, a credited photo) re-laid: the same items, bylines and photographers.  (Without blank
+    lines, normalization joins the feature's headline and kicker into one line.)"""
+    rewrite, encoding, fold = LAYOUTS[layout]
+    fold = fold or (lambda s: s)
+    original, relaid = tmp_path / "original.txt", tmp_path / "relaid.txt"
+    original.write_text(COLUMN_FEATURE_WITH_CAPTIONS, encoding="utf-8")
+    relaid.write_bytes(rewrite(COLUMN_FEATURE_WITH_CAPTIONS).encode(encoding))
+    want = [(kind, headline and fold(headline), *names) for kind, headline, _, *names in _items(original)]
+    got = [(kind, headline and fold(headline), *names) for kind, headline, _, *names in _items(relaid)]
+    assert got == want
+    assert [kind for kind, *_ in got] == ["feature", "photo", "photo", "photo", "news", "photo"]

@@ -212,7 +212,11 @@ def test_segment_spaced_paragraphs_wire_photo_and_teaser_list():
     assert items[0].text.endswith("生态环境持续改善。") and items[0].dateline == "11月1日"
 
 
-@pytest.mark.parametrize("source", ["天气晴朗，温度适宜。" * 3, "5G AI\n\n12345 67890\n"])
+@pytest.mark.parametrize("source", [
+    "5G AI\n\n12345 67890\n",
+    "●项目名称：城东污水处理厂扩建工程\n●建设地点：城东新区滨河路以南\n",  # a fact card alone
+    "Hello world. This is plain English text, no Chinese at all.\n",
+])
 def test_segment_finds_no_article_in_text_that_is_not_a_page(source):
     assert items_of(source) == ()
 
@@ -233,6 +237,24 @@ def test_segment_finds_no_article_in_text_that_is_not_a_page(source):
     ("●项目地址", "fact"),
     ("·许昌市5G创新应用开放实验室揭牌", "bullet"),
     ("担当——非常时刻彰显力量", "subhead"),
+    ("□本报记者周立新", "byline"),
+    ("■记者马晓东通讯员冯雪", "byline"),
+    ("本报记者李明华实习生赵小雨", "byline"),
+    ("文/图本报记者周立新", "byline"),
+    ("记者马晓东报道", "byline"),
+    ("本报全媒体记者马晓东", "byline"),
+    ("（记者马晓东）", "byline"),
+    ("（记者马晓东摄）", "photo"),
+    ("本版照片由受访者提供", "note"),
+    ("本版摄影：孙建国", "note"),
+    ("图为志愿者在河畔植树。", "caption"),
+    ("责任编辑：王小明", "meta"),
+    ("责任编辑王小明", "meta"),
+    ("来源：许昌日报", "meta"),
+    ("2019-05-14 08:30", "meta"),
+    ("（完）", "meta"),
+    ("（上接第一版）一步一个脚印，走出了新路子。", "resumed"),
+    ("记者从市卫健委获悉，今年全市将新建社区卫生服务中心。", "body"),
     ("史根治主持召开市委常委会会议", "title"),
     ("许昌人关心的，才是头条", "title"),
     ("习近平:我们要大力弘扬伟大抗疫精神,使之转化为强大力量", "title"),
@@ -242,3 +264,233 @@ def test_segment_finds_no_article_in_text_that_is_not_a_page(source):
 ])
 def test_segment_classifies_paragraphs(text, kind):
     assert paragraphs.classify(text) == kind
+
+
+# a column page: a feature, three captions printed after it above a note crediting the page's
+# photos, then the feature's titles and byline; a report; a photo with its own credit
+COLUMN_FEATURE_WITH_CAPTIONS = """\
+ 春日的清晨，走进鄢陵县陈化店镇
+的花木基地，一排排温室大棚整齐
+排列，工人们正忙着分拣、打包、装
+车，一派繁忙景象。
+
+近年来，该镇依托花木产业优势，
+大力发展设施农业，带动周边群众
+在家门口就业增收。
+
+产业链条越拉越长
+
+“过去种花靠天吃饭，现在有了
+智能大棚，一年能多收两茬。”花农
+赵德华一边修剪枝条一边说。
+
+如今，全镇花木种植面积已达三
+万余亩，年产值突破十亿元，成为远
+近闻名的花木强镇。
+
+工人在温室大棚内分拣花卉。
+
+花农赵德华在修剪枝条。
+
+满载花木的货车驶出基地。
+本版图片均由孙建国摄
+
+“花海经济”带富一方
+——鄢陵县陈化店镇发展花木产业见闻
+
+本报记者 周立新
+
+ 本报讯（记者 马晓东 通讯员 冯雪）3 月
+12 日，我市召开春季植树造林工作推进
+会，安排部署全年国土绿化工作。
+
+会议要求，各县（市、区）要压实责任，
+确保完成年度造林任务。
+
+我市部署春季植树造林工作
+
+图为志愿者在清潩河畔植树。本报记者 钱云 摄
+"""
+
+# the same stories one paragraph per line, titles before their text, web-style bylines
+LINES_FEATURE_WITH_CAPTIONS = """\
+“花海经济”带富一方
+——鄢陵县陈化店镇发展花木产业见闻
+□本报记者 周立新
+春日的清晨，走进鄢陵县陈化店镇的花木基地，一排排温室大棚整齐排列，工人们正忙着分拣、打包、装车，一派繁忙景象。
+近年来，该镇依托花木产业优势，大力发展设施农业，带动周边群众在家门口就业增收。
+产业链条越拉越长
+“过去种花靠天吃饭，现在有了智能大棚，一年能多收两茬。”花农赵德华一边修剪枝条一边说。
+如今，全镇花木种植面积已达三万余亩，年产值突破十亿元，成为远近闻名的花木强镇。
+工人在温室大棚内分拣花卉。
+花农赵德华在修剪枝条。
+满载花木的货车驶出基地。
+本版图片均由孙建国摄
+我市部署春季植树造林工作
+■记者 马晓东 通讯员 冯雪
+3月12日，我市召开春季植树造林工作推进会，安排部署全年国土绿化工作。
+会议要求，各县（市、区）要压实责任，确保完成年度造林任务。
+图为志愿者在清潩河畔植树。本报记者 钱云 摄
+"""
+
+_CAPTIONED = [
+    ("photo", None, "工人在温室大棚内", (), (), ("孙建国",)),
+    ("photo", None, "花农赵德华在修剪", (), (), ("孙建国",)),
+    ("photo", None, "满载花木的货车驶", (), (), ("孙建国",)),
+]
+
+
+@pytest.mark.parametrize("source, report_kind", [(COLUMN_FEATURE_WITH_CAPTIONS, "news"),
+                                                 (LINES_FEATURE_WITH_CAPTIONS, "feature")],
+                         ids=["columns", "paragraph_lines"])
+def test_segment_captions_after_a_feature_are_photos_the_page_note_credits(source, report_kind):
+    """The captions leave the feature's text (its subhead and its last, longer paragraph stay),
+    each a photo by whom `本版图片均由X摄` names; the next report keeps its titles and byline."""
+    items = items_of(source)
+    feature, report = items[0], items[4]
+    assert [summary(i) for i in items] == [
+        ("feature", "“花海经济”带富一方", "春日的清晨，走进", ("周立新",), (), ()),
+        *_CAPTIONED,
+        (report_kind, "我市部署春季植树造林工作", report.text[:8], ("马晓东",), ("冯雪",), ()),
+        ("photo", None, "图为志愿者在清潩", (), (), ("钱云",)),
+    ]
+    assert feature.decks == ("——鄢陵县陈化店镇发展花木产业见闻",)
+    assert "产业链条越拉越长" in feature.text and feature.text.endswith("成为远近闻名的花木强镇。")
+    assert report.text.endswith("确保完成年度造林任务。")
+
+
+# one paragraph per line in a PDF's reading order with no report lead to vote on the order:
+# the page opens with text and ends with a title, so titles come after their text
+LINES_TITLES_AFTER_NO_LEADS = """\
+春日的清晨，走进鄢陵县陈化店镇的花木基地，一排排温室大棚整齐排列。
+近年来，该镇依托花木产业优势，大力发展设施农业，带动群众增收。
+工人在温室大棚内分拣花卉。
+满载花木的货车驶出基地。
+本版图片均由孙建国摄
+“花海经济”带富一方
+本报记者 周立新
+（上接第一版）走进城东社区的老年食堂，饭菜香气扑鼻，老人们有说有笑。
+据介绍，该食堂由社区和爱心企业共同运营，每天为一百多位老人提供午餐。
+社区食堂让老人吃得舒心
+"""
+
+
+def test_segment_paragraph_lines_without_leads_take_the_order_from_the_page_edges():
+    items = items_of(LINES_TITLES_AFTER_NO_LEADS)
+    assert [summary(i)[:4] for i in items] == [
+        ("feature", "“花海经济”带富一方", "春日的清晨，走进", ("周立新",)),
+        ("photo", None, "工人在温室大棚内", ()),
+        ("photo", None, "满载花木的货车驶", ()),
+        ("other", "社区食堂让老人吃得舒心", "（上接第一版）走", ()),
+    ]
+
+
+@pytest.mark.parametrize("note, names", [
+    ("本版图片均由孙建国摄", ("孙建国",)),
+    ("本版照片由孙建国 钱云提供", ("孙建国", "钱云")),
+    ("本版图片除署名外均由本报记者钱云摄", ("钱云",)),
+    ("本版摄影：欧阳明远", ("欧阳明远",)),
+    ("本版摄影 孙建国 钱云", ("孙建国", "钱云")),
+    ("本版照片由受访者提供", ()),
+    ("本版图片由市文化广电和旅游局提供", ()),
+])
+def test_segment_page_note_credits_photos_printed_without_credit(note, names):
+    source = ("本报讯（记者 马晓东）3月12日，我市召开春季植树造林工作推进会，安排部署全年国土绿化工作。\n"
+              f"图为志愿者在清潩河畔植树。\n{note}\n")
+    items = items_of(source)
+    assert [(i.kind, i.photographers) for i in items] == [("news", ()), ("photo", names)]
+
+
+@pytest.mark.parametrize("byline, reporters, correspondents, photographers", [
+    ("□本报记者 周立新", ("周立新",), (), ()),
+    ("■记者 马晓东 通讯员 冯雪", ("马晓东",), ("冯雪",), ()),
+    ("本报记者 李明华 实习生 赵小雨", ("李明华",), ("赵小雨",), ()),
+    ("文/图 本报记者 周立新", ("周立新",), (), ("周立新",)),
+    ("本报记者 周立新 文/图", ("周立新",), (), ("周立新",)),
+    ("记者 马晓东 报道", ("马晓东",), (), ()),
+    ("本报记者 马晓东 摄影报道", ("马晓东",), (), ("马晓东",)),
+    ("本报全媒体记者 马晓东 钱云", ("马晓东", "钱云"), (), ()),
+])
+def test_segment_web_style_bylines(byline, reporters, correspondents, photographers):
+    source = (f"社区食堂让老人吃得舒心\n{byline}\n"
+              "清晨七点，城东社区的老年食堂已经飘出饭菜香。\n据介绍，该食堂每天为一百多位老人提供午餐。\n")
+    (item,) = items_of(source)
+    assert (item.reporters, item.correspondents, item.photographers) == (reporters, correspondents, photographers)
+
+
+BODY = ("清晨七点，城东社区的老年食堂已经飘出饭菜香。\n"
+        "“一顿饭只要五块钱，荤素搭配，比自己做还方便。”今年七十六岁的王大爷说。\n")
+MORE = "据介绍，该食堂由社区和爱心企业共同运营，目前每天为一百多位老人提供午餐。\n"
+WRAPPED = ("社区食堂让老人吃得舒心\n\n清晨七点，城东社区的老年食堂已经飘出饭菜香，前来就餐\n的老人陆续走进食堂，"
+           "一顿饭只要五块钱，荤素搭配，比\n自己做还方便。\n\n据介绍，该食堂由社区和爱心企业共同运营，目前每天为\n"
+           "一百多位老人提供午餐。\n")
+WIRE = "新华社北京１月１日电　国务院新闻办公室今天发表白皮书，全面介绍社会保障事业的发展成就。\n"
+
+
+@pytest.mark.parametrize("source, kind, headline, reporters, end", [
+    ("社区食堂让老人吃得舒心\n" + BODY + MORE, "feature", "社区食堂让老人吃得舒心", (), "提供午餐。"),
+    (BODY + MORE, "feature", None, (), "提供午餐。"),  # paragraphs only
+    (BODY + "价格实惠\n" + MORE + "下一步\n社区还将开设送餐上门服务。\n", "feature", None, (), "送餐上门服务。"),
+    ("社区食堂让老人吃得舒心\n——城东社区老年食堂见闻\n□本报记者 李明华\n" + BODY + "服务贴心\n" + MORE,
+     "feature", "社区食堂让老人吃得舒心", ("李明华",), "提供午餐。"),
+    (WRAPPED, "feature", "社区食堂让老人吃得舒心", (), "提供午餐。"),  # lines wrapped like columns
+    ("本报讯（记者 李明华）" + BODY + MORE, "news", None, ("李明华",), "提供午餐。"),
+    (WIRE, "wire", None, (), "发展成就。"),
+    ("记者从市卫健委获悉，今年全市将新建社区卫生服务中心十二个。\n", "feature", None, (), "十二个。"),
+    (BODY + MORE + "（记者 李明华）\n", "feature", None, ("李明华",), "提供午餐。"),  # the byline closing the text
+    ("社区食堂让老人吃得舒心\n来源：许昌日报\n2019-05-14 08:30\n" + BODY + MORE + "（完）\n责任编辑：王小明\n",
+     "feature", "社区食堂让老人吃得舒心", (), "提供午餐。"),  # copied from a web page
+], ids=["headline", "paragraphs", "subheads", "byline", "wrapped", "lead", "wire", "one_sentence", "closing_byline",
+        "web_page"])
+def test_segment_plain_article_text_is_one_item(source, kind, headline, reporters, end):
+    (item,) = items_of(source)
+    assert (item.kind, item.headline, item.reporters) == (kind, headline, reporters)
+    assert item.text.endswith(end) and (headline is None or headline not in item.text)
+
+
+# column text with no note: captions printed on one line, wider than the columns, before the titles
+COLUMN_WIDE_CAPTIONS = """\
+ 春日的清晨，走进鄢陵县陈化店镇
+的花木基地，一排排温室大棚整齐
+排列，工人们正忙着分拣、打包、装
+车，一派繁忙景象。
+
+如今，全镇花木种植面积已达三
+万余亩，年产值突破十亿元，成为远
+近闻名的花木强镇。
+
+工人们在陈化店镇的温室大棚内分拣刚刚采摘的鲜切花卉。
+
+满载花木的货车从基地出发驶往全国各地的花卉市场。
+
+“花海经济”带富一方
+
+本报记者 周立新
+"""
+
+# one paragraph per line, the note printed above the captions it credits
+LINES_NOTE_ABOVE_CAPTIONS = """\
+“花海经济”带富一方
+□本报记者 周立新
+春日的清晨，走进鄢陵县陈化店镇的花木基地，一排排温室大棚整齐排列，一派繁忙景象。
+如今，全镇花木种植面积已达三万余亩，年产值突破十亿元，成为远近闻名的花木强镇。
+本版图片均由孙建国摄
+工人在温室大棚内分拣花卉。
+满载花木的货车驶出基地。
+我市部署春季植树造林工作
+■记者 马晓东
+3月12日，我市召开春季植树造林工作推进会，安排部署全年国土绿化工作。
+"""
+
+
+@pytest.mark.parametrize("source, photographers", [(COLUMN_WIDE_CAPTIONS, ()), (LINES_NOTE_ABOVE_CAPTIONS, ("孙建国",))],
+                         ids=["wide_lines_in_columns", "note_above"])
+def test_segment_captions_found_by_where_they_stand(source, photographers):
+    items = items_of(source)
+    assert [summary(i)[:4] for i in items][:3] == [
+        ("feature", "“花海经济”带富一方", "春日的清晨，走进", ("周立新",)),
+        ("photo", None, items[1].text[:8], ()),
+        ("photo", None, items[2].text[:8], ()),
+    ]
+    assert items[0].text.endswith("花木强镇。") and items[1].text.endswith("花卉。")
+    assert [i.photographers for i in items[1:3]] == [photographers] * 2

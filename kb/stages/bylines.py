@@ -13,7 +13,10 @@ from kb.stages import lexicon
 
 # a role word and the names after it, up to the next role word
 ROLE = re.compile(r"(本报记者|特约记者|实习记者|记者|本报通讯员|通讯员|实习生|摄影)")
-_SEPARATORS = re.compile(r"[\s、，,·]+")
+_SEPARATORS = re.compile(r"[\s、，,·（）()]+")
+# what a web-style byline prints after the names: `记者 X 报道`, `本报记者 X 文/图`
+_TRAILER = re.compile(r"(?:摄影报道|报道|采写|整理|文[/／]图|图[/／]文|[/／][文图])\s*$")
+_TEXT_AND_PHOTOS = re.compile(r"文[/／]图|图[/／]文|摄影报道")
 _HAN_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -34,8 +37,37 @@ def roles(page: Page, start: int, end: int) -> dict[str, tuple[str, ...]]:
         src_start, src_end = page.source_span(mark.end(), names_end)
         role = mark.group()
         key = "correspondent" if "通讯员" in role or role == "实习生" else "reporter"
-        out[key].extend(split_names(page.source[src_start:src_end]))
+        out[key].extend(split_names(_TRAILER.sub("", page.source[src_start:src_end])))
     return {k: tuple(v) for k, v in out.items()}
+
+
+_NOTE_NAMES = re.compile(r"(?:由|本版摄影[：:]?|[：:])(.+?)(?:摄|提供)?[）)]?$")
+_NOT_A_NAME_END = frozenset("者局委办部院校社馆站队所厅司")  # 受访者, 市文旅局: who supplied, not a name
+
+
+def page_credit(page: Page, start: int, end: int) -> tuple[str, ...]:
+    """The photographers a note about the whole page credits (`本版图片均由 X 摄`, `本版摄影：X`);
+    none when it names a body or a source (`本版照片由受访者提供`)."""
+    m = _NOTE_NAMES.search(page.text, start, end)
+    if m is None:
+        return ()
+    found = roles(page, m.start(1), m.end(1))
+    if found["reporter"] or found["correspondent"]:
+        return found["reporter"] + found["correspondent"]
+    src_start, src_end = page.source_span(m.start(1), m.end(1))
+    names = split_names(page.source[src_start:src_end])
+    return tuple(names) if names and all(map(_plausible, names)) else ()
+
+
+def _plausible(name: str) -> bool:
+    single, double = surnames()
+    return name[-1] not in _NOT_A_NAME_END and (
+        (name[0] in single and len(name) in (2, 3)) or (name[:2] in double and len(name) in (3, 4)))
+
+
+def takes_photos(byline: str) -> bool:
+    """A byline whose reporters also took the photos (`文/图 本报记者 X`, `记者 X 摄影报道`)."""
+    return _TEXT_AND_PHOTOS.search(byline) is not None
 
 
 def split_names(printed: str) -> list[str]:

@@ -26,6 +26,7 @@ class Draft:
     span: tuple[int, int] | None = None  # the body span when it is not whole paragraphs (captions)
     photographers: tuple[str, ...] = ()
     closed: bool = False  # takes no more body: its titles have begun, or it is a photo or teaser
+    whole: bool = False  # the one article of a file of plain article text
 
 
 def gather(page: Page, paras: list[Para], titles_after: bool) -> list[Draft]:
@@ -39,13 +40,25 @@ class _Builder:
         self.drafts: list[Draft] = []
         self.cur: Draft | None = None  # the item being read
         self.loose: list[Para] = []  # titles no item has claimed yet
+        self.credits: list[tuple[int, tuple[str, ...]]] = []  # notes crediting the page's photos
 
     def run(self, paras: list[Para]) -> list[Draft]:
         for para in paras:
             getattr(self, "_on_" + para.kind)(para)
         self._settle()
         self._flush_loose()
+        self._credit_photos()
         return self.drafts
+
+    def _credit_photos(self) -> None:
+        """Photos printed without a credit are by whom the page's note names (the nearest one
+        after them, else before)."""
+        if not self.credits:
+            return
+        for draft in self.drafts:
+            if draft.kind == "photo" and not draft.photographers:
+                after = [names for pos, names in self.credits if pos >= draft.body[0].start]
+                draft.photographers = (after or [self.credits[-1][1]])[0]
 
     def _open(self) -> bool:
         return self.cur is not None and not self.cur.closed and not self.loose
@@ -76,6 +89,9 @@ class _Builder:
         elif self._subheads_before():
             self.cur.body.extend([*self.cur.titles, para])
             self.cur.titles, self.cur.closed = [], False
+        elif self._subheads_above():
+            self.cur.body.extend([*self.loose, para])
+            self.loose, self.cur.closed = [], False
         else:
             self._start("feature", para)
 
@@ -86,6 +102,14 @@ class _Builder:
         return (self.after and cur is not None and cur.kind == "feature" and not self.loose
                 and 0 < len(cur.titles) <= 2 and not cur.bylines
                 and len({p.block for p in cur.titles}) == 1 and all(p.kind == "title" for p in cur.titles))
+
+    def _subheads_above(self) -> bool:
+        """In titles-before text, a title or two between paragraphs of a headed article, with no
+        byline or lead after them, are subheads inside it (a new article opens with either)."""
+        cur = self.cur
+        return (not self.after and cur is not None and cur.kind in ("news", "feature") and not cur.span
+                and bool(cur.titles or cur.bylines) and 0 < len(self.loose) <= 2
+                and all(p.kind in ("title", "subhead") for p in self.loose))
 
     def _on_subhead(self, para: Para) -> None:
         if self._open():
@@ -129,7 +153,22 @@ class _Builder:
             self.cur.closed = self.cur.closed or (self.after and not self.loose)
 
     def _on_note(self, para: Para) -> None:
-        """A note about the whole page (`本版图片均由姚伟涛摄`) belongs to no item."""
+        """A note about the whole page (`本版图片均由姚伟涛摄`) belongs to no item: it credits the
+        page's photos printed without a credit."""
+        self.credits.append((para.start, bylines.page_credit(self.page, para.start, para.end)))
+
+    def _on_meta(self, para: Para) -> None:
+        """Staff, source or time of a web page (`责任编辑：X`) belong to no item."""
+
+    def _on_caption(self, para: Para) -> None:
+        """A caption printed without its credit (`图为…`): a photo; the item around it goes on."""
+        if self.loose:
+            self._flush_loose()
+        self.drafts.append(Draft("photo", body=[para], span=(para.start, para.end), closed=True))
+
+    def _on_resumed(self, para: Para) -> None:
+        """`（上接第一版）…` opens the rest of an article begun on another page."""
+        self._start("feature", para)
 
     def _on_cont(self, para: Para) -> None:
         if self.cur is not None:

@@ -41,15 +41,15 @@ _QUOTE_TWICE = re.compile(r"([“”‘’\"'《》（）])\1")
 
 # a line ending so ends its text: a sentence mark (maybe quoted), a photo credit, a continuation note
 _FINAL_MARKS, _FINAL_QUOTES = tuple("。！？…：；"), "”’」』"
-_FINAL_NOTE = re.compile(r"(?:记者|通讯员)\S{2,4}摄$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
-_FINAL_NOTE_MAX = 12  # the longest _FINAL_NOTE: only a line's last characters are searched
-_FINAL_NOTE_LAST = tuple("摄片）)")  # what a _FINAL_NOTE ends with: other lines skip the search
+_FINAL_NOTE = re.compile(r"(?:记者|通讯员)\S{2,4}摄$|^本版\S{2,16}(?:摄|提供)$|资料图片$|[（(](?:下转|上接)[^）)]{1,8}[）)]$")
+_FINAL_NOTE_MAX = 20  # the longest _FINAL_NOTE: only a line's last characters are searched
+_FINAL_NOTE_LAST = tuple("摄供片）)")  # what a _FINAL_NOTE ends with: other lines skip the search
 _BODY_PUNCT = re.compile(r"[，。；！？、,;]")
 _SENTENCE_ENDS, _CLOSERS = tuple("。！？!?…"), "”’」』\"')）"  # a paragraph ends in one, maybe closed
 _MID_SENTENCE = re.compile(r"[，、；,;]")  # a line with these and no full stop at its end runs on
 _CONTENT = re.compile(r"[^\S\n]*(\S[^\n]*)")  # a line that is not blank, from its first character
-_NO_JOIN_START = re.compile(r"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|本报记者\S{2,4}$)")
-_NO_JOIN_FIRST = tuple("本新（(●·")  # what a _NO_JOIN_START starts with
+_NO_JOIN_START = re.compile(rf"^(?:本报讯|新华社|[（(](?:记者|下转|上接)|●|·|[□■]?(?:本报)?(?:记者|通讯员)[{_HAN}]{{2,10}}$)")
+_NO_JOIN_FIRST = tuple("本新（(●·□■记通")  # what a _NO_JOIN_START starts with
 
 Edit = tuple[int, int, str]
 

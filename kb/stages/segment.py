@@ -1,19 +1,20 @@
 """Segment a normalized page into the items a reader sees: paragraphs are classified
-(kb.stages.paragraphs), gathered into items (kb.stages.gather), and each item gets its parts:
-headline and decks, bylines, dateline and date, body span, continuation notes."""
+(kb.stages.paragraphs, kb.stages.captions), gathered into items (kb.stages.gather; a file of one
+article's plain text is one item, kb.stages.single), and each item gets its parts: headline and
+decks, bylines, dateline and date, body span, continuation notes."""
 from __future__ import annotations
 
 import re
 from itertools import groupby
 
 from kb.model import Item, Page
-from kb.stages import bylines
+from kb.stages import bylines, captions, single
 from kb.stages.gather import Draft, by_block, gather
 from kb.stages.headlines import split_titles
 from kb.stages.normalize import is_column_text
 from kb.stages.paragraphs import CONTINUATION, LEAD_BYLINE, Para, paragraphs
 
-NAME = "kb.segment.v3"
+NAME = "kb.segment.v4"
 
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
 VOTE_MARGIN = 2  # title runs that must agree, more one way than the other, to decide the order
@@ -27,7 +28,10 @@ def segment(page: Page) -> tuple[Item, ...]:
     """The items of a page, in page order (none when nothing on it reads as an article: no report,
     photo, teaser or titled box).  Titles come before or after their bodies (titles_after)."""
     paras = paragraphs(page)
-    drafts = gather(page, paras, titles_after=titles_after(page, paras))
+    captions.mark(page, paras)
+    after = titles_after(page, paras)
+    whole = single.article(paras, after)
+    drafts = [whole] if whole else gather(page, paras, titles_after=after)
     items = tuple(_item(page, i, d) for i, d in enumerate(drafts))
     return items if any(i.kind != "other" or i.headline for i in items) else ()
 
@@ -36,9 +40,9 @@ def titles_after(page: Page, paras: list[Para]) -> bool:
     """Whether the page prints titles after the body they head.  A run of titles next to a
     report's lead (`本报讯…`) shares more words with the opening of the stretch of text it heads,
     before or after it: such runs vote by that (subheads inside a feature, which head the text
-    after them whatever the order, do not); when they do not tell, column text (a PDF's reading
-    order) prints titles after."""
-    runs = [(is_title, list(group)) for is_title, group in groupby(paras, key=lambda p: p.kind == "title")]
+    after them whatever the order, do not); when they do not tell, the page's first and last
+    paragraphs may (_EDGES), else column text (a PDF's reading order) prints titles after."""
+    runs = [(is_title, list(group)) for is_title, group in groupby(paras, key=lambda p: p.kind in _TITLES)]
     votes = 0
     for (_, before), (is_title, run), (_, after) in zip(runs, runs[1:], runs[2:]):
         if is_title and "lead" in (before[0].kind, after[0].kind) and \
@@ -47,7 +51,17 @@ def titles_after(page: Page, paras: list[Para]) -> bool:
             votes += (shares[0] > shares[1]) - (shares[0] < shares[1])
     if abs(votes) >= VOTE_MARGIN:
         return votes > 0
+    edges = [p.kind for p in paras if p.kind in ("body", "title")]
+    if edges and (edges[0], edges[-1]) in _EDGES:
+        return _EDGES[edges[0], edges[-1]]
     return is_column_text(line.strip() for line in page.source.splitlines())
+
+
+_TITLES = ("title", "bullet")  # a deck printed as a bullet belongs to its title run
+# a page whose running text opens before any title and whose last title follows all running text
+# prints titles after (that text has no title above it, that title no text below it); the other
+# way round, before.  Photos, notes and bylines around them do not count.
+_EDGES = {("body", "title"): True, ("title", "body"): False}
 
 
 def _bigrams(text: str) -> set[str]:
@@ -79,7 +93,8 @@ def _item(page: Page, index: int, draft: Draft) -> Item:
     return Item(
         index=index, kind=_kind(draft, names["reporter"], text), headline=headline, decks=decks,
         reporters=names["reporter"], correspondents=names["correspondent"],
-        photographers=draft.photographers, dateline=dateline, date=date, text=text,
+        photographers=tuple(dict.fromkeys(draft.photographers + names["photographer"])),
+        dateline=dateline, date=date, text=text,
         start=min(a for a, _ in edges), end=max(b for _, b in edges),
         body_start=body_start, body_end=body_end, title_spans=spans,
         continuations=tuple(draft.continuations) + _printed_continuations(page, draft),
@@ -123,13 +138,17 @@ def _printed_continuations(page: Page, draft: Draft) -> tuple[str, ...]:
 
 
 def _bylines(page: Page, draft: Draft) -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {"reporter": [], "correspondent": []}
+    """Reporters and correspondents of the byline lines and the lead; photographers too when a
+    byline credits its reporters with the photos (`文/图 本报记者 X`)."""
+    found: dict[str, list[str]] = {"reporter": [], "correspondent": [], "photographer": []}
     spans = [(p.start, p.end) for p in draft.bylines]
     if draft.kind in ("news", "wire") and (m := LEAD_BYLINE.match(draft.body[0].text)):
         spans.insert(0, (draft.body[0].start + m.start(1), draft.body[0].start + m.end(1)))
     for start, end in spans:
         for key, names in bylines.roles(page, start, end).items():
             found[key].extend(names)
+            if key == "reporter" and bylines.takes_photos(page.text[start:end]):
+                found["photographer"].extend(names)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
 
 
@@ -143,8 +162,10 @@ def _dateline(page: Page, text: str) -> tuple[str | None, str | None]:
 
 
 def _kind(draft: Draft, reporters: tuple[str, ...], text: str) -> str:
+    """The draft's kind, but a fact card is "other", and so is a short feature with no byline
+    among other items (a box beside them; alone on its page, it is the article)."""
     if draft.kind == "fact":
         return "other"
-    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN:
+    if draft.kind == "feature" and not reporters and len(text) < FEATURE_MIN and not draft.whole:
         return "other"
     return draft.kind
