@@ -15,7 +15,7 @@ def _at(text: str, kind: str, surface: str, name: str | None = None) -> Found:
     return Found(kind, name or surface, surface, start, start + len(surface))
 
 
-TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县民政局和市司法局"
+TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县民政局和市司法局，抚顺市纪委"
 
 
 @pytest.mark.parametrize("rule,model,kept,taken", [
@@ -25,6 +25,8 @@ TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县
     ([("organization", "市司法局", "许昌市司法局")], [("organization", "市司法局")], ["市司法局"], []),
     # a short form the rules expanded keeps the rules' reading even when the model cuts it
     ([("organization", "市司法局", "许昌市司法局")], [("organization", "司法局")], ["市司法局"], []),
+    # ... unless the model reads a longer name that prints its own city before the short form
+    ([("organization", "市纪委", "许昌市纪委")], [("organization", "抚顺市纪委")], [], ["抚顺市纪委"]),
     # the model ran two of the rules' names together: the rules' two names stay
     ([("place", "北京市"), ("organization", "怀柔县民政局")], [("organization", "北京市怀柔县民政局")],
      ["北京市", "怀柔县民政局"], []),

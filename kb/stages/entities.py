@@ -86,12 +86,12 @@ def _at_home(text: Text, index: ItemIndex, settings: Settings) -> Callable[[int]
 
 
 def _reconcile(rule: list[Found], model: list[Found], at_home: Callable[[int], bool]) -> tuple[list[Found], list[Found]]:
-    """The rules' organizations and places, and the model's, where they overlap: in a report on the
-    home city the rules' reading stays; elsewhere the same span keeps the rules' reading (its full
-    name, its facts), and so does a local short form the rules
-    expanded (市司法局), names the model ran together (two or more of the rules' names inside one
-    of its spans) and names it cut into short forms (京津冀 read as 京 + 津冀); elsewhere the model's boundaries win (持有日兴证券公司 -> 日兴证券公司),
-    since a suffix marks where a name ends, not where it starts."""
+    """The rules' organizations and places against the model's, where they overlap. The rules'
+    reading stays in a report on the home city, on the same span (with its full name and facts),
+    for a short form the rules expanded (市司法局) unless the model reads a longer name printed
+    before it (抚顺市纪委), where the model ran two of the rules' names together, and where
+    it cut a known name into one-character short forms (京津冀 as 京 + 津冀). Elsewhere the model's
+    boundaries win (持有日兴证券公司 -> 日兴证券公司): a suffix marks where a name ends, not where it starts."""
     model = sorted(model, key=lambda f: f.start)
     starts = [f.start for f in model]
     inside = Counter(i for r in rule for i in _overlapping(model, starts, r)
@@ -100,12 +100,16 @@ def _reconcile(rule: list[Found], model: list[Found], at_home: Callable[[int], b
     kept = []
     for r in rule:
         overlapping = _overlapping(model, starts, r)
-        if not overlapping or r.name != r.surface or at_home(r.start) or any(inside[i] > 1 or model[i].end - model[i].start == 1 or
-                                                         (model[i].start, model[i].end) == (r.start, r.end)
-                                                         for i in overlapping):
+        if not overlapping or at_home(r.start) or any(_rules_read_better(r, model[i], inside[i]) for i in overlapping):
             kept.append(r)
             dropped.update(overlapping)
     return kept, [f for i, f in enumerate(model) if i not in dropped]
+
+
+def _rules_read_better(r: Found, m: Found, inside: int) -> bool:
+    same = (m.start, m.end) == (r.start, r.end)
+    expanded = r.name != r.surface and m.start >= r.start
+    return same or expanded or inside > 1 or m.end - m.start == 1
 
 
 def _overlapping(model: list[Found], starts: list[int], f: Found) -> list[int]:

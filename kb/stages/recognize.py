@@ -16,7 +16,7 @@ from kb.stages.lexicon import CJK
 from kb.stages.text import Found, Text
 
 NAME = "kb.recognize.v1"
-_PERSON = re.compile(f"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
+_PERSON = re.compile(f"[{CJK}]{{2,8}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 
 
