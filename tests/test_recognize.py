@@ -38,7 +38,7 @@ TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县
 def test_recognize_reconcile_rules_and_model(rule, model, kept, taken):
     rule_found = [_at(TEXT, *r) for r in rule]
     model_found = [_at(TEXT, *m) for m in model]
-    got_kept, got_taken = _reconcile(rule_found, model_found, lambda pos: False)
+    got_kept, got_taken = _reconcile(rule_found, model_found)
     assert [f.surface for f in got_kept] == kept
     assert [f.surface for f in got_taken] == taken
 
@@ -65,16 +65,18 @@ def test_recognize_never_takes_a_single_character_person_or_organization():
     assert all(len(f.surface) > 1 or (f.kind == "place" and f.name != f.surface) for f in find(text))
 
 
-def test_recognize_reconcile_keeps_the_rules_reading_in_home_city_reports():
-    rule = [_at(TEXT, "organization", "持有日兴证券公司")]
-    model = [_at(TEXT, "organization", "日兴证券公司"), _at(TEXT, "place", "京津冀")]
-    kept, taken = _reconcile(rule, model, lambda pos: True)
-    assert [f.surface for f in kept] == ["持有日兴证券公司"] and [f.surface for f in taken] == ["京津冀"]
+def test_recognize_reads_nothing_in_the_stretches_to_skip():
+    text = Text.of("代表团访问了法国、德国和意大利。外交部发言人回答了提问。")
+    everything = find(text)
+    assert {f.surface for f in everything} >= {"法国", "德国", "外交部"}
+    cut = text.text.index("。") + 1
+    assert [f for f in find(text, [(0, cut)]) if f.start < cut] == []
+    assert {f.surface for f in find(text, [(cut, len(text.text))])} == {f.surface for f in everything if f.end <= cut}
 
 
 def test_recognize_home_city_reports_are_told_by_the_city_or_我市(tmp_path):
     from kb.pipeline import extract
-    from kb.stages.entities import _at_home
+    from kb.stages.entities import _home_reports
     from kb.stages.text import ItemIndex
 
     settings = resolve({}, environ={})
@@ -82,7 +84,7 @@ def test_recognize_home_city_reports_are_told_by_the_city_or_我市(tmp_path):
     page.write_text(f"本报讯 {settings.city_short}召开会议，部署有关工作，会议由市领导主持召开。\n", encoding="utf-8")
     result = extract(page, settings)
     text = Text.of(result.page.text)
-    assert _at_home(text, ItemIndex(result.items), settings)(3)
+    assert _home_reports(text, ItemIndex(result.items), settings) == [(0, len(text.text))]
     page.write_text("本报讯 南阳召开会议，部署有关工作，会议由有关领导主持召开并讲话。\n", encoding="utf-8")
     result = extract(page, settings)
-    assert not _at_home(Text.of(result.page.text), ItemIndex(result.items), settings)(3)
+    assert _home_reports(Text.of(result.page.text), ItemIndex(result.items), settings) == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
-from collections.abc import Callable
 from itertools import accumulate
 
 from kb.config import Settings
@@ -26,11 +25,9 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
 ]:
     text = Text.of(page.text)
     index = ItemIndex(items)
-    at_home = _at_home(text, index, settings)
     rule_orgs = orgs.find(text, settings)
-    statistical = recognize.find(text, at_home)
-    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"],
-                             at_home)
+    statistical = recognize.find(text, _home_reports(text, index, settings))
+    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"])
     found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
     bodies = lexicon.bodies(settings.city, settings.province)
     not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
@@ -78,16 +75,23 @@ def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: s
     return people.learned(text, known - not_people)
 
 
-def _at_home(text: Text, index: ItemIndex, settings: Settings) -> Callable[[int], bool]:
-    """Whether a compact offset lies in a report on the home city (one that names it, or 我市): the
-    rules were made for what such reports print, and read them better than the model."""
-    home = {i.index for i in index.items if i.kind != "wire" and (settings.city_short in i.text or "我市" in i.text)}
-    return lambda pos: bool(home) and bool(index) and index.at(text.index[pos]).index in home
+def _home_reports(text: Text, index: ItemIndex, settings: Settings) -> list[tuple[int, int]]:
+    """The compact spans of the reports on the home city (those that name it, or 我市): the rules
+    were made for what such reports print, and the model adds there mostly generic words."""
+    home = [i for i in index.items if i.kind != "wire" and (settings.city_short in i.text or "我市" in i.text)]
+    spans = sorted((bisect_left(text.index, i.start), bisect_left(text.index, i.end)) for i in home)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:  # items may nest: merge overlapping spans
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def _reconcile(rule: list[Found], model: list[Found], at_home: Callable[[int], bool]) -> tuple[list[Found], list[Found]]:
+def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list[Found]]:
     """The rules' organizations and places against the model's, where they overlap. The rules'
-    reading stays in a report on the home city, on the same span (with its full name and facts),
+    reading stays on the same span (with its full name and facts),
     for a short form the rules expanded (市司法局) unless the model reads a longer name printed
     before it (抚顺市纪委), where the model ran two of the rules' names together, and where
     it cut a known name into one-character short forms (京津冀 as 京 + 津冀). Elsewhere the model's
@@ -100,7 +104,7 @@ def _reconcile(rule: list[Found], model: list[Found], at_home: Callable[[int], b
     kept = []
     for r in rule:
         overlapping = _overlapping(model, starts, r)
-        if not overlapping or at_home(r.start) or any(_rules_read_better(r, model[i], inside[i]) for i in overlapping):
+        if not overlapping or any(_rules_read_better(r, model[i], inside[i]) for i in overlapping):
             kept.append(r)
             dropped.update(overlapping)
     return kept, [f for i, f in enumerate(model) if i not in dropped]

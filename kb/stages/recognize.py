@@ -7,8 +7,9 @@ decides how the two combine: the rules' reading wins wherever they overlap.
 from __future__ import annotations
 
 import re
+
+import rjieba
 from collections import Counter
-from collections.abc import Callable
 
 from kb.ner.model import load
 from kb.stages import lexicon, orgs
@@ -21,20 +22,31 @@ _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 
 
 CONFIDENT = 0.7  # a name the model reads once is kept at this probability (chosen on the tuning part)
-AT_HOME = 0.99  # the same, in the home city's own reports, where the rules read the cues it prints
 
 
-def find(text: Text, at_home: Callable[[int], bool] = lambda pos: False) -> list[Found]:
-    """The model's people, organizations and places in the page's compact text: those it is
-    confident of, and those it reads more than once on the page. at_home(pos): whether pos is in
-    a report on the home city, where the model must be surer."""
-    spans = [s for s in load().spans(text.text, text.tokens) if _plausible(text, s.kind, s.start, s.end)]
+def find(text: Text, skip: list[tuple[int, int]] = ()) -> list[Found]:
+    """The model's people, organizations and places in the page's compact text, outside the
+    [start, end) stretches to skip: those it is confident of, and those it reads more than once."""
+    spans = []
+    for start, end in _between(skip, len(text.text)):
+        part = text.text[start:end]
+        spans += [s._replace(start=s.start + start, end=s.end + start) for s in load().spans(part, rjieba.tag(part))]
+    spans = [s for s in spans if _plausible(text, s.kind, s.start, s.end)]
     named = [(s, text.text[s.start:s.end]) for s in spans]
     seen = Counter((s.kind, name) for s, name in named)
     short = lexicon.suffix_table("places_abbreviations.txt")
     return [Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end)
-            for s, name in named
-            if s.confidence >= (AT_HOME if at_home(s.start) else CONFIDENT) or seen[s.kind, name] > 1]
+            for s, name in named if s.confidence >= CONFIDENT or seen[s.kind, name] > 1]
+
+
+def _between(skip: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """The stretches of [0, size) outside the sorted, disjoint ranges to skip."""
+    out, at = [], 0
+    for start, end in skip:
+        if start > at:
+            out.append((at, start))
+        at = max(at, end)
+    return out + [(at, size)] if at < size else out
 
 
 def _plausible(text: Text, kind: str, start: int, end: int) -> bool:
