@@ -91,11 +91,11 @@ def _home_reports(text: Text, index: ItemIndex, settings: Settings) -> list[tupl
 
 def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list[Found]]:
     """The rules' organizations and places against the model's, where they overlap. The rules'
-    reading stays on the same span (with its full name and facts),
-    for a short form the rules expanded (市司法局) unless the model reads a longer name printed
-    before it (抚顺市纪委), where the model ran two of the rules' names together, and where
-    it cut a known name into one-character short forms (京津冀 as 京 + 津冀). Elsewhere the model's
-    boundaries win (持有日兴证券公司 -> 日兴证券公司): a suffix marks where a name ends, not where it starts."""
+    reading stays on the same span (with its full name and facts), for a short form the rules
+    expanded (市司法局) unless the model reads a longer name printed before it (抚顺市纪委), where
+    the model ran two of the rules' names together, and where it cut a known name into
+    one-character short forms (京津冀 as 京 + 津冀). Elsewhere the model's boundaries win
+    (持有日兴证券公司 -> 日兴证券公司): a suffix marks where a name ends, not where it starts."""
     model = sorted(model, key=lambda f: f.start)
     starts = [f.start for f in model]
     inside = Counter(i for r in rule for i in _overlapping(model, starts, r)
@@ -117,9 +117,12 @@ def _rules_read_better(r: Found, m: Found, inside: int) -> bool:
 
 
 def _overlapping(model: list[Found], starts: list[int], f: Found) -> list[int]:
-    """Indexes of the (sorted) model names overlapping f."""
-    k = bisect_left(starts, f.end)
-    return [i for i in range(k - 1, max(-1, k - 9), -1) if model[i].end > f.start]
+    """Indexes of the model's names overlapping f (they are sorted and never overlap each other)."""
+    out, i = [], bisect_left(starts, f.end) - 1
+    while i >= 0 and model[i].end > f.start:
+        out.append(i)
+        i -= 1
+    return out
 
 
 def _of_kind(kind: str, *groups: list[Found]) -> list[Found]:
