@@ -101,6 +101,7 @@ def test_wheel_holds_every_module_and_shipped_file(installed: Installed) -> None
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "kb").rglob("*.py")}
     shipped = {f"kb/{folder}/{p.name}" for folder in ("ontology", "queries") for p in (ROOT / folder).iterdir()}
+    shipped |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "kb/stages/data").iterdir()} | {"kb/ner/model.npz"}
     editor = {"kb/web/editor/yasgui.min.js", "kb/web/editor/yasgui.min.css"}
     assert modules <= names, f"modules missing from the wheel: {sorted(modules - names)}"
     assert shipped | editor <= names, f"files missing from the wheel: {sorted(shipped | editor - names)}"
