@@ -26,12 +26,12 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     found_orgs = orgs.find(text, settings)
     bodies = lexicon.bodies(settings.city, settings.province)
     not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
-    found_posts, titled = posts.find(text, found_orgs, set(), bodies, settings.city_short)
+    found_posts, titled = posts.find(text, found_orgs, set(), bodies, (settings.city_short, settings.province_short))
     after_posts, after_people = posts.after_name(text, not_people)
     found_posts += after_posts
     found_people = _people(text, items, {f.name for f in (*titled, *after_people)}, not_people)
     found_projects = projects.find(text, found_places, found_orgs)
-    named = _after_people([*found_orgs, *found_projects, *events.find(text)], found_people, text)
+    named = _after_people([*found_orgs, *found_projects, *events.find(text, page.year)], found_people, text)
     found = [*found_people, *named, *_places_alone(found_places, [*found_people, *named])]
     index = ItemIndex(items)
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
@@ -103,7 +103,8 @@ def _posts(text: Text, index: ItemIndex, found: list[posts.PostFound]) -> tuple[
         start, end = text.page_span(p.start, p.end)
         item = index.at(start)
         org = p.organization.name if p.organization else None
-        out.setdefault((p.person, p.title, org, start), Post(p.person, p.title, org, item.index, start, end, item.date))
+        out.setdefault((p.person, p.title, org, start),
+                       Post(p.person, p.title, org, item.index, start, end, item.date, p.role, p.former))
     return tuple(out.values())
 
 
@@ -127,15 +128,10 @@ def _entities(mentions: tuple[Mention, ...], found: list[Found], page_posts: tup
         return e
 
     for f in found:
-        add(f.kind, f.name, f.surface, None, f.subtype, f.facts)
+        subtype = lexicon.org_subtype(f.name, f.subtype) if f.kind == "organization" else f.subtype
+        add(f.kind, f.name, f.surface, None, subtype, f.facts)
     for m in mentions:
         add(m.kind, m.name, m.surface, m.item)
-    dates = {i.index: i.date for i in items}
-    for (kind, name), e in table.items():
-        if kind == "event":
-            date = next((dates[i] for i in sorted(e["items"]) if dates.get(i)), None)
-            if date:
-                e["facts"].setdefault("date", date)
     for post in page_posts:
         add("person", post.person, item=post.item)
         if post.organization:
