@@ -145,7 +145,9 @@ def _place_before(text: Text, start: int, title: str) -> tuple[int, str]:
     i = text.token_at(start - 1)
     word, tag = text.tokens[i]
     begin = text.token_starts[i]
-    if text.token_starts[i] + len(word) != start or not 2 <= len(word) <= 3 or not word.isalpha() or \
+    if begin + len(word) > start and tag in ("ns", "nz", "nt"):  # rjieba read 河南省委 + 书记
+        word = text.text[begin:start]
+    if begin + len(word) != start or not 2 <= len(word) <= 3 or not word.isalpha() or \
             word in _former_marks():  # 时任 + 市委书记
         return start, ""
     if tag in ("ns", "nz") or text.boundary_before(begin):  # 建安区委书记; “魏都区委书记 opening a clause
