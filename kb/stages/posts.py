@@ -178,6 +178,8 @@ def after_name(text: Text, exclude: set[str]) -> tuple[list[PostFound], list[Fou
             continue
         word, tag = text.tokens[i]
         start = text.token_starts[i]
+        if len(word) == 2 and i and text.tokens[i - 1][0] in lexicon.surnames()[0]:  # 李|红梅 + 教授
+            word, start = text.tokens[i - 1][0] + word, start - 1
         if tag in PERSON_TAGS and start + len(word) == m.start() and 2 <= len(word) <= 3 and word not in exclude:
             people.append(Found("person", word, word, start, m.start()))
             posts.append(PostFound(word, m.group(), None, start, m.end()))
