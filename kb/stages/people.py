@@ -21,10 +21,13 @@ PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # rjieba tags that rule a word out as a name after a title (the stronger context); after a cue
 # word any tag but a person's or an unknown word's does
 _NOT_NAME_TAGS = frozenset({"l", "i", "d", "v", "vn", "a", "ad", "c", "p", "r", "m", "f", "t"})
+_FUNCTION_TAGS = frozenset({"c", "p", "d", "u", "uj", "r", "v"})
 _LIST = re.compile(f"[{CJK}]{{2,4}}(?:、[{CJK}]{{2,4}})+")
 _GLUED = (4, 12)  # characters of a run of names printed without separators after a cue
 _FOREIGN = (2, 12)  # characters of a transliterated name, each part of a dotted one at least 2
 _DOT = "·"
+_LONGEST_HAN = 4  # characters of the longest Chinese name (compound surname + two)
+_RUN_FOLLOWED = 3  # a transliterated run this long needs no word after it that follows names
 # ways to cut a run of glued names, in the order tried: two names before three, longer names first
 _GLUED_SIZES = ((3, 3), (2, 3), (3, 2), (2, 2), (3, 3, 3), (2, 2, 2), (3, 3, 2), (3, 2, 3), (2, 3, 3),
                 (3, 2, 2), (2, 3, 2), (2, 2, 3), (3, 3, 3, 3), (2, 2, 2, 2))
@@ -36,9 +39,12 @@ def name_at(text: Text, pos: int, known: set[str] | frozenset[str] = frozenset()
     single, compound = lexicon.surnames()
     s = text.text
     foreign = foreign_at(text, pos, dotted_only=not default_long)
-    if foreign is not None and _DOT in s[pos:foreign]:
-        return foreign
-    if not default_long and _function_start(text, pos):
+    if foreign is not None and (_DOT in s[pos:foreign] or foreign - pos > _LONGEST_HAN):
+        return foreign  # 普里马科夫, not 普里马
+    i = text.token_at(pos) if pos < len(s) else -1
+    if default_long and i >= 0 and text.token_starts[i] == pos and _foreign_token(*text.tokens[i]):
+        return pos + len(text.tokens[i][0])  # rjieba's foreign person: 国务卿|奥尔布赖特
+    if _function_start(text, pos, strict=not default_long):
         return None
     if s[pos:pos + 2] in compound:
         lengths = (pos + 3, pos + 4)
@@ -67,16 +73,49 @@ def foreign_at(text: Text, pos: int, dotted_only: bool = False) -> int | None:
         end, part = end + 1, part + 1
     if part < low or end - pos < low or (dotted_only and parts < 2):
         return None
-    return end if _ends_name(text, end) else None
+    return end if end - pos >= _RUN_FOLLOWED or _ends_name(text, end) else None
 
 
-def _function_start(text: Text, pos: int) -> bool:
+def _foreign_token(word: str, tag: str) -> bool:
+    """A word rjieba reads as a foreign person: tagged so (nrt), or a person of transliteration
+    characters longer than Chinese names are (伊丽莎白), not 陈思远作."""
+    if tag == "nrt":
+        return len(word) >= 2
+    return tag in PERSON_TAGS and len(word) >= _LONGEST_HAN and all(c in lexicon.wordset("people_foreign.txt") for c in word)
+
+
+def _function_start(text: Text, pos: int, strict: bool = True) -> bool:
     """A candidate starting with a function word (但明确, 由张三) that rjieba does not read as a
-    person starting there."""
-    if pos >= len(text.text) or text.text[pos] not in lexicon.wordset("people_function.txt"):
+    person starting there; not strict (after a title, where a name is expected), any character
+    rjieba reads as a function word of its own (总统和江泽民, 总统曾声明; but 副市长于海波)."""
+    if pos >= len(text.text):
+        return False
+    if not strict:
+        return _lone_function_word(text, pos)
+    if text.text[pos] not in lexicon.wordset("people_function.txt"):
         return False
     i = text.token_at(pos)
     return text.token_starts[i] != pos or text.tokens[i][1] not in PERSON_TAGS
+
+
+def _lone_function_word(text: Text, pos: int) -> bool:
+    """rjieba reads the character at pos as a word of its own that starts no name: 总统|曾|声明,
+    特使|来|南亚 (surnames, but not here)."""
+    i = text.token_at(pos)
+    word, tag = text.tokens[i]
+    return text.token_starts[i] == pos and len(word) == 1 and tag in _FUNCTION_TAGS
+
+
+def _person_tokens(text: Text, start: int, end: int) -> bool:
+    """Whether rjieba reads [start, end) as a person: every word it cuts there is a person's or a
+    single character, and none runs past it (张三李四|王五 yes; 李中|文报道 and 党员 no)."""
+    i = text.token_at(start)
+    while i < len(text.tokens) and text.token_starts[i] < end:
+        word, tag = text.tokens[i]
+        if tag not in PERSON_TAGS or text.token_starts[i] + len(word) > end:
+            return False
+        i += 1
+    return True
 
 
 def _choose(text: Text, pos: int, lengths: tuple[int, int], known: set[str] | frozenset[str],
@@ -91,9 +130,10 @@ def _choose(text: Text, pos: int, lengths: tuple[int, int], known: set[str] | fr
     ends = lexicon.after_pattern()
     if s[short] in _ENDERS and ends.match(s, short + 1):
         return short
-    if ends.match(s, long):
-        return long
-    if ends.match(s, short):
+    after_long, after_short = ends.match(s, long), ends.match(s, short)
+    if after_long and not (after_short and len(after_short.group()) > len(after_long.group())):
+        return long  # 王建国为…; but 张三|认为 rather than 张三认|为
+    if after_short:
         return short
     i = text.token_at(pos)
     word, tag = text.tokens[i]
@@ -163,8 +203,8 @@ def _glued(text: Text, pos: int, known: set[str]) -> list[tuple[int, int]]:
     for part in parts:
         spans.append((start, start + len(part)))
         start += len(part)
-    if len(parts) < 2 or any(_common_word(text, a, b, known, strict=True) or
-                             text.text[a:b] in lexicon.wordset("people_stop.txt") for a, b in spans):
+    if len(parts) < 2 or not _person_tokens(text, pos, start) or \
+            any(text.text[a:b] in lexicon.wordset("people_stop.txt") for a, b in spans):
         return []
     return spans
 
@@ -182,8 +222,7 @@ def _before_cues(text: Text, known: set[str]) -> list[Found]:
                 continue
             i = text.token_at(pos)
             if text.token_starts[i] != pos or _function_start(text, pos) or \
-                    text.text[pos:end] in lexicon.wordset("people_stop.txt") or \
-                    _common_word(text, pos, end, known, strict=True):
+                    text.text[pos:end] in lexicon.wordset("people_stop.txt") or not _person_tokens(text, pos, end):
                 continue
             found.append(Found("person", text.text[pos:end], text.text[pos:end], pos, end))
             break
@@ -301,8 +340,8 @@ def headline_names(text: Text, known: set[str]) -> list[Found]:
     found = []
     ends = lexicon.after_pattern()
     for pos in sorted(text.line_starts):
-        if _function_start(text, pos):  # 但张三认为: the name after the word
-            pos += 1
+        if _function_start(text, pos) and pos + 1 < len(text.text) and not _lone_function_word(text, pos + 1):
+            pos += 1  # 但张三认为: the name after the word (not 在|那|最为)
         end = name_at(text, pos, known)
         if end is not None and (m := ends.match(text.text, end)) and m.group() and _CJK.match(m.group()):
             found.append(Found("person", text.text[pos:end], text.text[pos:end], pos, end))
