@@ -172,7 +172,7 @@ def _posts(result: PageResult, mint: Minter, name: Namer) -> Iterator[Triple]:
         yield iri, ORG.member, name("person", post.person)
         yield iri, ORG.role, mint.role(post.held_role())
         if post.title != post.held_role():  # the title as printed: 许昌市委书记, 原市长
-            yield iri, RDFS.label, zh(post.title)
+            yield iri, SKOS.altLabel, zh(post.title)
         if post.organization:
             yield iri, ORG.organization, mint.entity("organization", post.organization)
         yield iri, PROV.wasDerivedFrom, mint.item(page.id, post.item)

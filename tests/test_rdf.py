@@ -157,14 +157,14 @@ def test_rdf_byline_names_are_authors_and_creators_not_mentions(result):
 POST_FORMS = [
     # (post, what is stated, what is not)
     (Post("史根治", "原市长", "许昌市人民政府", 0, 0, 5, "2020-12-23", "市长", True),
-     '?p org:role <{b}role/市长> ; rdfs:label "原市长"@zh ; kb:former true',
+     '?p org:role <{b}role/市长> ; skos:altLabel "原市长"@zh ; kb:former true',
      "?p dcterms:date ?d"),  # held before the item's date, not on it
     (Post("史根治", "许昌市长", "许昌市人民政府", 0, 0, 5, "2020-12-23", "市长"),
-     '?p org:role <{b}role/市长> ; rdfs:label "许昌市长"@zh ; dcterms:date "2020-12-23"^^xsd:date',
+     '?p org:role <{b}role/市长> ; skos:altLabel "许昌市长"@zh ; dcterms:date "2020-12-23"^^xsd:date',
      "?p kb:former ?f"),
     (Post("史根治", "市长", "许昌市人民政府", 0, 0, 5, "2020-12-23"),
      "?p org:role <{b}role/市长> ; dcterms:date ?d",
-     "?p rdfs:label ?l"),  # printed as the role: no label of its own
+     "?p skos:altLabel ?l"),  # printed as the role: no label of its own
 ]
 
 
