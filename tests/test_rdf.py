@@ -22,6 +22,7 @@ from kb.pipeline import stage_names
 from kb.vocab import prefixes
 
 from conftest import SEEDS
+from entities_helpers import entity
 
 BASE = "http://example.org/kb/"
 WHEN = datetime(2020, 12, 23, 8, 0, tzinfo=timezone.utc)
@@ -174,6 +175,14 @@ def test_rdf_post_states_its_role_printed_title_and_whether_still_held(result, p
     assert _ask(store, "?p a org:Membership, kb:Post . " + stated.format(b=BASE))
     assert not _ask(store, "?p a org:Membership . " + absent)
     assert _ask(store, f'<{BASE}role/市长> a org:Role ; skos:prefLabel "市长"@zh')
+
+
+@pytest.mark.parametrize("text, name", [
+    ("二十国集团领导人峰会开幕。", "二十国集团"),  # ends in 集团, a company's suffix
+    ("亚洲开发银行行长讲话。", "亚洲开发银行"),  # ends in 银行
+])
+def test_rdf_groups_of_states_are_found_intergovernmental(text, name):
+    assert entity(text, "organization", name).subtype == "intergovernmental"
 
 
 def test_rdf_intergovernmental_group_is_no_company():

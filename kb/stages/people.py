@@ -179,9 +179,9 @@ def cue_names(text: Text, known: set[str]) -> list[Found]:
     for m in _cues().finditer(text.text):
         spans = name_list(text, m.end(), known)
         if len(spans) <= 1 and not (spans and _ends_name(text, spans[0][1])):  # 张三李|四王五: glued
-            spans = _glued(text, m.end(), known) or spans
+            spans = _glued(text, m.end()) or spans
         found.extend(Found("person", text.text[a:b], text.text[a:b], a, b) for a, b in spans)
-    found.extend(_before_cues(text, known))
+    found.extend(_before_cues(text))
     found.extend(_dotted(text))
     return found
 
@@ -192,7 +192,7 @@ def _ends_name(text: Text, pos: int) -> bool:
     return m is not None and (bool(m.group()) or pos == len(text.text))
 
 
-def _glued(text: Text, pos: int, known: set[str]) -> list[tuple[int, int]]:
+def _glued(text: Text, pos: int) -> list[tuple[int, int]]:
     """Names printed with no separator between them after a cue, up to punctuation: 张三李四王五."""
     run = _CJK_ONLY.match(text.text, pos)
     low, high = _GLUED
@@ -209,7 +209,7 @@ def _glued(text: Text, pos: int, known: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _before_cues(text: Text, known: set[str]) -> list[Found]:
+def _before_cues(text: Text) -> list[Found]:
     """A name read back from a word printed after it: 王建国同志, 李红梅大使, 向李明同志 (not 向李明)."""
     single, compound = lexicon.surnames()
     found = []
