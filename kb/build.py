@@ -125,7 +125,7 @@ def _mapped(result: PageResult, mint: Minter) -> Prepared:
         "sha256": page.sha256,
         "path": page.path,
         "entities": [asdict(e) for e in result.entities],
-        "roles": sorted({post.title for post in result.posts}),
+        "roles": sorted({post.held_role() for post in result.posts}),
         "tally": asdict(void.Tally.of_lines(lines)),
     }
     texts = dump.graph_texts(graph, lines)

@@ -10,8 +10,9 @@ pages arrive, and it is the same in any page order:
   with a home post, with posts only at bodies of unclear place (a county hospital, a company),
   or with no post stays plain: never a guess, since a split is as wrong as a merge.
 - event: the date of a recurring kind of meeting (identity_recurring.txt) whose name states no
-  edition (identity_editions.txt): the event's own stated date, else the date of the items that
-  name it, when that is one full date: event/市政府常务会议/2020-12-23.
+  edition (identity_editions.txt), when the page states one full date for it (kb.stages.events:
+  12月23日，…召开市政府常务会议): event/市政府常务会议/2020-12-23. Never the date of the item that
+  names it: a meeting recalled in passing (传达市政府常务会议精神) is not that day's meeting.
 
 Every mention, post and byline of a qualified name on the page uses the qualified IRI
 (kb.rdf looks the qualifier up on the page's entities).
@@ -24,10 +25,10 @@ from functools import lru_cache
 
 from kb.config import Settings
 from kb.iris import QUALIFIER_SEPARATOR
-from kb.model import Entity, Item, PageResult, Post
+from kb.model import Entity, PageResult, Post
 from kb.stages.lexicon import rows, words
 
-NAME = "kb.identity.v1"
+NAME = "kb.identity.v2"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLACE_LEVELS = {"province", "city", "country"}
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
@@ -36,7 +37,7 @@ _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 def qualify(result: PageResult, settings: Settings) -> PageResult:
     """The page's result with a qualifier on each entity that its own text tells apart."""
     found = {**person_qualifiers(result.posts, home_names(settings)),
-             **event_qualifiers(result.entities, result.items)}
+             **event_qualifiers(result.entities)}
     entities = tuple(replace(e, qualifier=found.get((e.kind, e.name))) for e in result.entities)
     return replace(result, entities=entities)
 
@@ -72,12 +73,11 @@ def person_qualifiers(posts: tuple[Post, ...], home: tuple[str, ...]) -> dict[tu
     return found
 
 
-def event_qualifiers(entities: tuple[Entity, ...], items: tuple[Item, ...]) -> dict[tuple[str, str], str]:
-    dates = {item.index: item.date for item in items}
+def event_qualifiers(entities: tuple[Entity, ...]) -> dict[tuple[str, str], str]:
     found = {}
     for entity in entities:
         if entity.kind == "event" and is_recurring(entity.name):
-            date = event_date(entity, dates)
+            date = event_date(entity)
             if date is not None:
                 found[("event", entity.name)] = date
     return found
@@ -89,12 +89,10 @@ def is_recurring(name: str) -> bool:
     return plain.endswith(_recurring()) and not _editions().search(name)
 
 
-def event_date(entity: Entity, item_dates: dict[int, str | None]) -> str | None:
-    """The one full date the page gives the event: its own stated date, else its items' date."""
+def event_date(entity: Entity) -> str | None:
+    """The one full date the page states for the event, if it states one."""
     stated = {value for key, value in entity.facts if key == "date"}
-    if not stated:
-        stated = {item_dates.get(i) for i in entity.items} - {None}
-    full = {d for d in stated if _ISO_DATE.match(d or "")}
+    full = {d for d in stated if _ISO_DATE.match(d)}
     return full.pop() if len(full) == 1 and len(stated) == 1 else None
 
 

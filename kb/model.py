@@ -90,6 +90,12 @@ class Post:
     start: int  # span of the title + name in Page.text
     end: int
     date: str | None = None  # the stating item's date
+    role: str | None = None  # the role held, when not the title as printed: 市委书记 for 许昌市委书记, 市长 for 原市长
+    former: bool = False  # printed as no longer held (原, 前, 时任): not a post held on the item's date
+
+    def held_role(self) -> str:
+        """The title naming the post's role (org:role)."""
+        return self.role or self.title
 
 
 @dataclass(frozen=True)

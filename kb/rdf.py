@@ -53,6 +53,7 @@ SUBTYPES: dict[str, tuple[NamedNode | str, ...]] = {
     "county": (SCHEMA.AdministrativeArea, "County"),
     "town": (SCHEMA.AdministrativeArea, "Town"),
     "village": (SCHEMA.AdministrativeArea, "Village"),
+    "intergovernmental": ("IntergovernmentalOrganization",),
 }
 # Item.kind -> the ontology's class for it (the contract's schema.org class is always stated too)
 ITEM_CLASSES = {"news": "Report", "wire": "WireCopy", "feature": "Feature", "photo": "PhotoItem",
@@ -151,8 +152,9 @@ def _item(item: Item, result: PageResult, mint: Minter, name: Namer) -> Iterator
         yield iri, SCHEMA.author, name("person", person)
     for person in item.photographers:
         yield iri, SCHEMA.creator, name("person", person)
-    for kind, named in sorted({(m.kind, m.name) for m in result.mentions if m.item == item.index}):
-        yield iri, SCHEMA.mentions, name(kind, named)
+    byline = {("person", n) for n in (*item.reporters, *item.correspondents, *item.photographers)}
+    for kind, named in sorted({(m.kind, m.name) for m in result.mentions if m.item == item.index} - byline):
+        yield iri, SCHEMA.mentions, name(kind, named)  # its own byline's people are its authors, not mentions
 
 
 def ordered_posts(posts: tuple[Post, ...]) -> list[Post]:
@@ -167,11 +169,15 @@ def _posts(result: PageResult, mint: Minter, name: Namer) -> Iterator[Triple]:
         yield iri, RDF.type, ORG.Membership
         yield iri, RDF.type, mint.kb.Post
         yield iri, ORG.member, name("person", post.person)
-        yield iri, ORG.role, mint.role(post.title)
+        yield iri, ORG.role, mint.role(post.held_role())
+        if post.title != post.held_role():  # the title as printed: 许昌市委书记, 原市长
+            yield iri, SKOS.altLabel, zh(post.title)
         if post.organization:
             yield iri, ORG.organization, mint.entity("organization", post.organization)
         yield iri, PROV.wasDerivedFrom, mint.item(page.id, post.item)
-        if post.date:
+        if post.former:  # held before the item's date, not on it: no dcterms:date
+            yield iri, mint.kb.former, Literal("true", datatype=XSD.boolean)
+        elif post.date:
             yield iri, DCTERMS.date, date_literal(post.date)
         yield from _annotation(result, mint, iri, post.item, post.start, post.end)
 

@@ -85,9 +85,9 @@ SPDX = Namespace(PREFIXES["spdx"], "Checksum checksum algorithm checksumValue ch
 KB_TERMS = (
     "Newspaper Page Item Report WireCopy Feature PhotoItem Teaser OtherItem Person Organization "
     "GovernmentBody PartyOrgan Company EducationalInstitution ResearchInstitute MedicalInstitution "
-    "MediaOrganization Project Place AdministrativeDivision Province City County Town Village Event "
+    "MediaOrganization IntergovernmentalOrganization Project Place AdministrativeDivision Province City County Town Village Event "
     "Post Role Mention PageGraph Extraction Resolution "
-    "sha256 stage investment capacity signed owner"
+    "sha256 stage investment capacity signed owner former"
 )
 
 

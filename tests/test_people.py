@@ -26,6 +26,74 @@ def test_people_found_with_titles_lists_and_cues(text, expected):
     assert names(text, "person") == expected
 
 
+CUES_AROUND = [
+    # (text, expected people): cue words before or after a name
+    ("王建国同志在会上讲话。", {"王建国"}),
+    ("向李明同志学习。", {"李明"}),  # 向 is no surname here
+    ("李红梅大使出席招待会。", {"李红梅"}),
+    ("张志强将军回忆说。", {"张志强"}),
+    ("刘明大夫介绍病情。", {"刘明"}),
+    ("王建国医生说。", {"王建国"}),
+    ("李红梅教授介绍。", {"李红梅"}),  # rjieba reads 李|红梅: not 红梅
+    ("医生王建国说。", {"王建国"}),
+    ("全体党员同志要带头。", set()),  # 党员 is a word, not a name
+    ("老同志们欢聚一堂。", set()),
+]
+
+
+@pytest.mark.parametrize("text, expected", CUES_AROUND)
+def test_people_cue_words_before_and_after_names(text, expected):
+    assert names(text, "person") == expected
+
+
+FOREIGN = [
+    # (text, expected people): transliterated names, with a · anywhere, plain after a title
+    ("联合国秘书长安东尼奥·古特雷斯表示。", {"安东尼奥·古特雷斯"}),
+    ("安东尼奥·古特雷斯在致辞中说。", {"安东尼奥·古特雷斯"}),
+    ("俄罗斯总统普京表示。", {"普京"}),
+    ("美国总统拜登说。", {"拜登"}),
+    ("中国·许昌第三届峰会开幕。", set()),  # a dot between places is no name
+    ("总统府发表声明。", set()),
+    ("驻村第一书记于爱波介绍。", {"于爱波"}),  # 于 read alone, but before a given name: a surname
+]
+
+
+@pytest.mark.parametrize("text, expected", FOREIGN)
+def test_people_transliterated_foreign_names(text, expected):
+    assert names(text, "person") == expected
+
+
+LISTS = [
+    # (text, expected people): names in lists, glued together or starting inside a word
+    ("获奖者有张三李四王五。", {"张三", "李四", "王五"}),
+    ("他们是王建国李红梅。", {"王建国", "李红梅"}),
+    ("出席的有王建国、李红梅、张志强等。", {"王建国", "李红梅", "张志强"}),
+    ("市民王建国说，这里变美了。", {"王建国"}),  # a name that a follower ends is not cut in two
+]
+
+
+@pytest.mark.parametrize("text, expected", LISTS)
+def test_people_lists_glued_or_starting_inside_a_word(text, expected):
+    assert names(text, "person") == expected
+
+
+NOT_PEOPLE = [
+    # (text, expected people): a function word, a place or a brand read as a name
+    ("但明确要求各地抓好落实。", set()),
+    ("但张三认为不妥。", {"张三"}),  # the name after the function word
+    ("由王建国主持。", {"王建国"}),
+    ("对李红梅进行表彰。", {"李红梅"}),  # not 对李红梅: the recognizer reads the name without a cue
+    ("华为表示将加大投入。", set()),  # a brand
+    ("许昌说起来很美。", set()),  # the home city
+    ("和平路上车来车往。", set()),
+]
+
+
+@pytest.mark.parametrize("text, expected", NOT_PEOPLE)
+def test_people_function_words_places_and_brands_are_no_names(text, expected):
+    assert names(text, "person") == expected
+
+
 def test_people_bare_mentions_learned_from_titles_point_back_to_the_text():
     text = "市长王建国主持会议。\n会上，王建国强调要抓好落实。"
     mentions, _, _, page = run(text)

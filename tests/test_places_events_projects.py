@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from kb.stages import events
+from kb.stages.text import Text
 from entities_helpers import entity, names
 
 PLACES = [
@@ -52,9 +54,31 @@ def test_events_named_specifically(text, expected):
     assert names(text, "event") == expected
 
 
-def test_events_dated_by_their_item():
-    event = entity("市长王建国主持召开市政府常务会议。", "event", "市政府常务会议")
-    assert ("date", "2021-04-08") in event.facts
+EVENT_DATES = [
+    # (text, event, its start date): only a date the sentence states with a verb of holding
+    ("12月23日，第三届中原数字经济峰会在许昌开幕。", "第三届中原数字经济峰会", "2021-12-23"),
+    ("市政府常务会议于4月8日召开。", "市政府常务会议", "2021-04-08"),
+    ("4月8日，市委书记王建国主持召开市委常委会会议，传达学习全省经济工作会议精神。",
+     "市委常委会会议", "2021-04-08"),
+    ("2020年12月23日，市委常委会会议召开。", "市委常委会会议", "2020-12-23"),  # the printed year wins
+    ("市长王建国主持召开市政府常务会议。", "市政府常务会议", None),  # the item's date is not stated
+    ("4月8日，市委常委会会议传达学习全省经济工作会议精神。", "全省经济工作会议", None),  # not held here
+    ("4月9日，记者从市政府获悉，全市招商引资大会将于5月召开。", "全市招商引资大会", None),  # the day it was heard
+    ("全市招商引资大会将于近日召开。", "全市招商引资大会", None),  # no date stated
+    ("12月20日，市里部署工作。第三届中原数字经济峰会开幕。", "第三届中原数字经济峰会", None),  # another sentence
+]
+
+
+@pytest.mark.parametrize("text, name, expected", EVENT_DATES)
+def test_events_start_date_only_when_the_sentence_states_it(text, name, expected):
+    event = entity(text, "event", name)
+    assert dict(event.facts).get("date") == expected
+
+
+def test_events_stated_date_without_a_year_is_month_day():
+    text = Text.of("12月23日，第三届中原数字经济峰会开幕。")
+    (event,) = events.find(text, None)
+    assert event.facts == (("date", "--12-23"),)
 
 
 FACTS = [

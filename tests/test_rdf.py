@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kb.pipeline import stage_names
 from kb.vocab import prefixes
 
 from conftest import SEEDS
+from entities_helpers import entity
 
 BASE = "http://example.org/kb/"
 WHEN = datetime(2020, 12, 23, 8, 0, tzinfo=timezone.utc)
@@ -130,6 +132,65 @@ def test_rdf_post_has_its_own_annotation(store):
 def test_rdf_byline_without_span_gets_no_annotation(store):
     assert _ask(store, f"<{BASE}article/p1/1> schema:author <{BASE}person/石冠兵>")
     assert not _ask(store, f"?m oa:hasBody <{BASE}person/石冠兵>")
+
+
+def _store_of(result: PageResult, roles: set[str] = frozenset()) -> ox.Store:
+    store, mint = ox.Store(), Minter(BASE)
+    store.extend(rdf.page_quads(result, mint, WHEN))
+    store.extend(rdf.entity_quads(rdf_entities(result), set(roles), mint))
+    return store
+
+
+def test_rdf_byline_names_are_authors_and_creators_not_mentions(result):
+    """石冠兵 wrote the report and 牛书培 took the photo: each named in its own item's byline span
+    is its author or creator, never a schema:mentions of it (they would top "most mentioned")."""
+    text = result.page.text
+    shi, niu = text.index("石冠兵"), text.index("牛书培")
+    spans = (Mention("person", "石冠兵", "石冠兵", 0, shi, shi + 3), Mention("person", "牛书培", "牛书培", 1, niu, niu + 3))
+    store = _store_of(replace(result, mentions=(*result.mentions, *spans)))
+    for item, person, relation in (("1", "石冠兵", "author"), ("2", "牛书培", "creator")):
+        assert _ask(store, f"<{BASE}article/p1/{item}> schema:{relation} <{BASE}person/{person}>")
+        assert not _ask(store, f"?a schema:mentions <{BASE}person/{person}>")
+        assert _ask(store, f"?m oa:hasBody <{BASE}person/{person}>")  # the span still identifies the person
+    assert _ask(store, f"<{BASE}article/p1/1> schema:mentions <{BASE}person/史根治>")
+
+
+POST_FORMS = [
+    # (post, what is stated, what is not)
+    (Post("史根治", "原市长", "许昌市人民政府", 0, 0, 5, "2020-12-23", "市长", True),
+     '?p org:role <{b}role/市长> ; skos:altLabel "原市长"@zh ; kb:former true',
+     "?p dcterms:date ?d"),  # held before the item's date, not on it
+    (Post("史根治", "许昌市长", "许昌市人民政府", 0, 0, 5, "2020-12-23", "市长"),
+     '?p org:role <{b}role/市长> ; skos:altLabel "许昌市长"@zh ; dcterms:date "2020-12-23"^^xsd:date',
+     "?p kb:former ?f"),
+    (Post("史根治", "市长", "许昌市人民政府", 0, 0, 5, "2020-12-23"),
+     "?p org:role <{b}role/市长> ; dcterms:date ?d",
+     "?p skos:altLabel ?l"),  # printed as the role: no label of its own
+]
+
+
+@pytest.mark.parametrize("post, stated, absent", POST_FORMS)
+def test_rdf_post_states_its_role_printed_title_and_whether_still_held(result, post, stated, absent):
+    store = _store_of(replace(result, posts=(post,)), {post.held_role()})
+    assert _ask(store, "?p a org:Membership, kb:Post . " + stated.format(b=BASE))
+    assert not _ask(store, "?p a org:Membership . " + absent)
+    assert _ask(store, f'<{BASE}role/市长> a org:Role ; skos:prefLabel "市长"@zh')
+
+
+@pytest.mark.parametrize("text, name", [
+    ("二十国集团领导人峰会开幕。", "二十国集团"),  # ends in 集团, a company's suffix
+    ("亚洲开发银行行长讲话。", "亚洲开发银行"),  # ends in 银行
+])
+def test_rdf_groups_of_states_are_found_intergovernmental(text, name):
+    assert entity(text, "organization", name).subtype == "intergovernmental"
+
+
+def test_rdf_intergovernmental_group_is_no_company():
+    entities = (Entity("organization", "二十国集团", subtype="intergovernmental"),)
+    store = ox.Store()
+    store.extend(rdf.entity_quads(entities, set(), Minter(BASE)))
+    assert _ask(store, f"<{BASE}organization/二十国集团> a schema:Organization, kb:IntergovernmentalOrganization")
+    assert not _ask(store, f"<{BASE}organization/二十国集团> a schema:Corporation")
 
 
 def test_rdf_page_graph_has_provenance(store, result):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from kb.config import resolve as settings_of
 from kb.model import Entity
 from kb.stages.resolve import resolve
@@ -26,7 +28,26 @@ def test_resolve_one_entity_per_kind_and_name():
     org = merged[("organization", "许昌市司法局")]
     assert org.alt_names == ("市司法局", "许昌司法局")
     assert org.subtype == "government"  # the subtype seen most often
-    assert merged[("event", "市政府常务会议")].facts == (("date", "2021-04-08"), ("date", "2021-05-06"))
+    assert merged[("event", "市政府常务会议")].facts == ()  # two pages, two dates: none
+
+
+def _event(date: str) -> tuple[Entity, ...]:
+    return (Entity("event", "第三届中原数字经济峰会", facts=(("date", date), ("location", "许昌市"))),)
+
+
+START_DATES = [
+    # (dates stated by the pages, the one start date kept): never two dates for one event
+    (["2020-12-23"], (("date", "2020-12-23"),)),
+    (["2020-12-23", "2020-12-23", "2020-12-24"], (("date", "2020-12-23"),)),  # most pages
+    (["2020-12-23", "2020-12-24"], ()),  # pages disagree evenly: none
+]
+
+
+@pytest.mark.parametrize("dates, expected", START_DATES)
+def test_resolve_one_start_date_per_event(dates, expected):
+    for order in itertools.permutations(dates):
+        (event,) = resolve([_event(d) for d in order])
+        assert event.facts == (*expected, ("location", "许昌市"))  # other facts all kept
 
 
 def test_resolve_does_not_depend_on_page_order():

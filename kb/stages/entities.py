@@ -31,12 +31,13 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
     bodies = lexicon.bodies(settings.city, settings.province)
     not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
-    found_posts, titled = posts.find(text, rule_orgs, set(), bodies, settings.city_short)
+    found_posts, titled = posts.find(text, rule_orgs, set(), bodies, (settings.city_short, settings.province_short))
     after_posts, after_people = posts.after_name(text, not_people)
     found_posts += after_posts
     model_people = _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_places, found_orgs))
-    found_people = _people(text, items, {f.name for f in (*titled, *after_people, *model_people)}, not_people)
-    found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text)
+    found_people = _people(text, items, {f.name for f in (*titled, *after_people)}, not_people,
+                           {f.name for f in model_people})
+    found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text, page.year)
     # the model's names inside a person's, a project's, an event's or a title (市委 of 市委书记) are not names
     model = _unclaimed(model, _spans(found_people, found_projects, found_events, found_posts))
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
@@ -63,8 +64,10 @@ def _implied(p: posts.PostFound) -> bool:
     return p.organization is not None and p.organization.start == p.organization.end
 
 
-def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str]) -> list[Found]:
-    """People: named with titles and cues first, then every occurrence of the names learned."""
+def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str],
+            model: set[str]) -> list[Found]:
+    """People: named with titles and cues first, then the model's names (unless one the rules read
+    lies inside: 张三 of 张三李四 says where a name ends), then every occurrence of the names learned."""
     known = set(titled)
     bylines = {n for i in items for n in (*i.reporters, *i.photographers, *i.correspondents)}
     known.update(part for n in bylines for part in people.split_glued(n) if 2 <= len(part) <= 4)
@@ -72,6 +75,7 @@ def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: s
         known.update(f.name for f in rule(text, known))
     known.update(f.name for f in people.tagged_names(text, known, not_people))
     known.update(f.name for f in people.listed(text, known))
+    known.update(m for m in model if not any(k in m for k in known))
     return people.learned(text, known - not_people)
 
 
@@ -193,7 +197,8 @@ def _posts(text: Text, index: ItemIndex, found: list[posts.PostFound]) -> tuple[
         start, end = text.page_span(p.start, p.end)
         item = index.at(start)
         org = p.organization.name if p.organization else None
-        out.setdefault((p.person, p.title, org, start), Post(p.person, p.title, org, item.index, start, end, item.date))
+        out.setdefault((p.person, p.title, org, start),
+                       Post(p.person, p.title, org, item.index, start, end, item.date, p.role, p.former))
     return tuple(out.values())
 
 
@@ -217,15 +222,10 @@ def _entities(mentions: tuple[Mention, ...], found: list[Found], page_posts: tup
         return e
 
     for f in found:
-        add(f.kind, f.name, f.surface, None, f.subtype, f.facts)
+        subtype = lexicon.org_subtype(f.name, f.subtype) if f.kind == "organization" else f.subtype
+        add(f.kind, f.name, f.surface, None, subtype, f.facts)
     for m in mentions:
         add(m.kind, m.name, m.surface, m.item)
-    dates = {i.index: i.date for i in items}
-    for (kind, name), e in table.items():
-        if kind == "event":
-            date = next((dates[i] for i in sorted(e["items"]) if dates.get(i)), None)
-            if date:
-                e["facts"].setdefault("date", date)
     for post in page_posts:
         add("person", post.person, item=post.item)
         if post.organization:

@@ -109,3 +109,14 @@ def implied_bodies() -> tuple[tuple[str, str], ...]:
     """(title prefix, body short form): 市长 -> 市政府; longer prefixes first."""
     pairs = [(row[0], row[1]) for row in rows("posts_bodies.txt")]
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+def org_subtype(name: str, subtype: str | None) -> str | None:
+    """An organization's type: intergovernmental for a group of states whatever its suffix says
+    (二十国集团 is no company), else the type its suffix gave."""
+    return "intergovernmental" if name.endswith(_intergovernmental()) else subtype
+
+
+@lru_cache(maxsize=1)
+def _intergovernmental() -> tuple[str, ...]:
+    return words("orgs_intergovernmental.txt")

@@ -7,7 +7,8 @@ Short forms were expanded to full names on each page (市司法局 -> 许昌市�
 may share a name). The result depends only on the set of pages, never on their order: names,
 subtypes and facts are chosen by counts with ties broken by sorting, so IRIs (kind + name +
 qualifier, each from one page alone) and descriptions stay the same on every rebuild and when
-pages are added.
+pages are added. A fact that has one value (an event's date) keeps the value most pages state,
+and none when pages disagree evenly: one event never gets two start dates.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from typing import Iterable
 
 from kb.model import Entity
 
-NAME = "kb.resolve.v3"
+NAME = "kb.resolve.v4"
+_SINGLE = frozenset({"date"})  # facts with one value per entity
 
 
 Key = tuple[str, str, str]  # kind, name, qualifier ("" for none)
@@ -45,7 +47,7 @@ class Resolution:
     def entities(self) -> tuple[Entity, ...]:
         return tuple(
             Entity(kind, name, tuple(sorted(set(alt) - {name})), _most_common(subtypes), (),
-                   tuple(sorted(facts)), qualifier or None)
+                   _facts(facts), qualifier or None)
             for (kind, name, qualifier), (_, alt, subtypes, facts) in sorted(self._merged.items())
         )
 
@@ -67,6 +69,16 @@ def _count(counts: Counter, values: Iterable, sign: int) -> None:
         counts[value] += sign
         if counts[value] <= 0:
             del counts[value]
+
+
+def _facts(counts: Counter) -> tuple[tuple[str, str], ...]:
+    """Every fact, but of a single-valued one only the value stated by most pages (none on a tie)."""
+    kept = [f for f in counts if f[0] not in _SINGLE]
+    for key in _SINGLE:
+        stated = sorted(((-n, f) for f, n in counts.items() if f[0] == key))
+        if stated and (len(stated) == 1 or stated[0][0] < stated[1][0]):
+            kept.append(stated[0][1])
+    return tuple(sorted(kept))
 
 
 def resolve(pages: Iterable[tuple[Entity, ...]]) -> tuple[Entity, ...]:
