@@ -54,7 +54,6 @@ FOREIGN = [
     ("美国总统拜登说。", {"拜登"}),
     ("中国·许昌第三届峰会开幕。", set()),  # a dot between places is no name
     ("总统府发表声明。", set()),
-    ("驻村第一书记于爱波介绍。", {"于爱波"}),  # 于 read alone, but before a given name: a surname
 ]
 
 
@@ -82,6 +81,7 @@ NOT_PEOPLE = [
     ("但明确要求各地抓好落实。", set()),
     ("但张三认为不妥。", {"张三"}),  # the name after the function word
     ("由王建国主持。", {"王建国"}),
+    ("驻村第一书记于爱波介绍。", {"于爱波"}),  # 于 read alone, but before a given name: a surname
     ("对李红梅进行表彰。", {"李红梅"}),  # not 对李红梅: the recognizer reads the name without a cue
     ("华为表示将加大投入。", set()),  # a brand
     ("许昌说起来很美。", set()),  # the home city
