@@ -134,7 +134,8 @@ def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, 
         return _html(request, store, index, iri, page)
     doc = documents.gather(store, iri, page, labels=index.labels)
     if fmt in JSON:
-        return documents.dumps(documents.to_jsonld(doc, profile)).encode(), doc.has_next
+        base = request.app.state.settings.base
+        return documents.dumps(documents.to_jsonld(doc, profile, base=base), base).encode(), doc.has_next
     return documents.to_rdf(doc, RDF_FORMATS[fmt]), doc.has_next
 
 
@@ -143,9 +144,10 @@ def _html(request: Request, store: ox.Store, index: kb_index.Index, iri: str, pa
     and what links to it are on the page itself, and in the full document at .jsonld)."""
     own = documents.gather(store, iri, size=0, linked=False)
     view = views.view(store, index, iri, page, lambda: documents.gather(store, iri, page, labels=index.labels))
-    embedded = documents.dumps(documents.to_jsonld(own)).replace("</", "<\\/")
+    base = request.app.state.settings.base
+    embedded = documents.dumps(documents.to_jsonld(own, base=base), base).replace("</", "<\\/")
     data = {"page": page, "has_next": False, **view.data}
-    here = site.served_at(iri, request.app.state.settings.base, site.up(request))
+    here = site.served_at(iri, base, site.up(request))
     html = site.render(request, view.template, iri=iri, here=here, title=view.title, jsonld=embedded, **data)
     return html.encode(), bool(data["has_next"])
 

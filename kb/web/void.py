@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pyld import jsonld
 
 from kb import void
+from kb.dump_jsonld import context
 from kb.config import Settings
 from kb.vocab import DCAT, VOID, prefixes
 from kb.web import site
@@ -67,10 +68,10 @@ def _served(triples: list[ox.Triple], base: str, root: str) -> list[ox.Triple]:
 
 
 def _jsonld(triples: list[ox.Triple], base: str) -> dict:
-    """Compact JSON-LD with the standard prefixes (an inline context: nothing is fetched)."""
+    """Compact JSON-LD with the KB's context, as the pages and the dump (inline: nothing is fetched)."""
     nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     for node in nodes:
         types = node.pop(RDF_TYPE, None)
         if types:
             node["@type"] = [t["@id"] for t in types]
-    return jsonld.compact(nodes, {"@context": prefixes(base)})
+    return jsonld.compact(nodes, {"@context": context(base)})
