@@ -12,7 +12,6 @@ from __future__ import annotations
 from fastapi import Request
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from starlette._utils import get_route_path
 
 from kb.web import index as kb_index
 
@@ -32,8 +31,9 @@ def route_path(request: Request) -> str:
 
 
 def up(request: Request) -> str:
-    """The relative path from the page requested to the served root: './', '../', '../../'…"""
-    depth = get_route_path(request.scope).lstrip("/").count("/")
+    """The relative path from the page requested to the served root: './', '../', '../../'…
+    (counted on the path as sent: a %2F inside a name is no step for the browser either)."""
+    depth = route_path(request).lstrip("/").count("/")
     return "../" * depth or "./"
 
 
