@@ -65,9 +65,9 @@ def with_built_base(settings: Settings, base_given: bool) -> Settings:
     if built is None or built == settings.base:
         return settings
     if base_given:
-        raise ConfigError(f"--base {settings.base} contradicts the KB in {settings.data_dir}, built with --base "
-                          f"{built}; serve it without --base (its IRIs are under {built} wherever it is served), "
-                          "or rebuild it with the base you want")
+        raise ConfigError(f"the base {settings.base} (--base or $KB_BASE) contradicts the KB in {settings.data_dir}, "
+                          f"built with --base {built}; serve it without --base (its IRIs are under {built} "
+                          "wherever it is served), or rebuild it with the base you want")
     return replace(settings, base=built)
 
 
