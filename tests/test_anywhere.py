@@ -106,6 +106,13 @@ def test_anywhere_every_link_of_a_page_is_live_on_this_server(there, person):
     assert not dead
 
 
+def test_anywhere_search_gives_each_iri_and_where_it_is_served(there, person):
+    name = httpx.get(at(there, person), headers={"Accept": "application/ld+json"}).json()["name"]
+    hits = httpx.get(there.url + "search", params={"q": name, "format": "json"}).json()["results"]
+    hit = next(h for h in hits if h["iri"] == person)
+    assert hit["url"] == at(there, person) and httpx.get(hit["url"]).status_code == 200
+
+
 def test_anywhere_link_header_names_the_address_the_client_used(there, person):
     response = httpx.get(at(there, person), headers={"Accept": "text/turtle"})
     canonical, alternate = response.links["canonical"]["url"], response.links["alternate"]["url"]

@@ -42,9 +42,10 @@ def search(request: Request, q: str = "") -> Response:
                     request.query_params.get("format"), default="html")
     hits = kb_index.of(request).search(q)
     if fmt == "json":
-        return JSONResponse({"query": q, "results": [
-            {"iri": h.iri, "type": h.kind, "name": h.name, "names": list(h.names), "mentions": h.mentions,
-             "note": h.note}
+        base, root = request.app.state.settings.base, site.root_url(request)
+        return JSONResponse({"query": q, "results": [  # url: where this server answers for the IRI
+            {"iri": h.iri, "url": site.served_at(h.iri, base, root), "type": h.kind, "name": h.name,
+             "names": list(h.names), "mentions": h.mentions, "note": h.note}
             for h in hits]}, headers={"Vary": "Accept"})
     return HTMLResponse(site.render(request, "search.html", q=q, hits=hits, title=f"搜索：{q}" if q else "搜索"),
                         headers={"Vary": "Accept"})
