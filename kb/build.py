@@ -128,7 +128,7 @@ def _mapped(result: PageResult, mint: Minter) -> Prepared:
         "roles": sorted({post.held_role() for post in result.posts}),
         "tally": asdict(void.Tally.of_lines(lines)),
     }
-    texts = dump.graph_texts(graph, lines)
+    texts = dump.graph_texts(graph, lines, mint.base)
     return Prepared(page.id, page.path, page.sha256, cache, texts["nq"], dump.compressed(texts, len(lines)))
 
 
@@ -292,7 +292,7 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
         for graph, lines, old in ((mint.entities_graph(), entity_lines, stored),
                                   (mint.ontology(), dump.quad_lines(rdf.ontology_quads(mint), mint.ontology()),
                                    dump.store_graph_lines(store, mint.ontology()))):
-            graphs[graph] = _replace_graph(store, graph, lines, old)
+            graphs[graph] = _replace_graph(store, graph, lines, old, settings.base)
             tally.add(void.Tally.of_lines(lines))
     with report.timed("description"):
         described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
@@ -300,7 +300,7 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
         lines = dump.quad_lines((ox.Quad(t.subject, t.predicate, t.object, mint.void_graph()) for t in described),
                                 mint.void_graph())
         graphs[mint.void_graph()] = _replace_graph(store, mint.void_graph(), lines,
-                                                   dump.store_graph_lines(store, mint.void_graph()))
+                                                   dump.store_graph_lines(store, mint.void_graph()), settings.base)
     with report.timed("store"):
         store.flush()
         if previous is None:  # a bulk load leaves many small files; merged, lookups are 3-10x faster
@@ -308,7 +308,7 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     with report.timed("dumps"):
         in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], catalog)
                     for g in sorted(graphs, key=str))
-        files = dump.write_dumps(snapshot / "dumps", in_order)
+        files = dump.write_dumps(snapshot / "dumps", in_order, settings.base)
         void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
     report.pages, report.triples = len(catalog.pages), {f.format: f.statements for f in files}["nq"]
     del store
@@ -329,7 +329,8 @@ def _previous_lines(store: ox.Store, graph: ox.NamedNode, previous: Path | None)
     return dump.store_graph_lines(store, graph)
 
 
-def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes], stored: list[bytes]) -> dict[str, Part]:
+def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes], stored: list[bytes],
+                   base: str) -> dict[str, Part]:
     """Make one graph of the store hold `lines` (canonical) instead of `stored`, writing only the
     difference (after an add, the entities graph differs in a few triples); its dump parts."""
     wanted, old = set(lines), set(stored) - {b""}
@@ -341,7 +342,7 @@ def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes], sto
         store.load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
     else:  # a new graph, perhaps a large one
         store.bulk_load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
-    return dump.graph_parts(graph, lines)
+    return dump.graph_parts(graph, lines, base)
 
 
 def _save(snapshot: Path, page: Prepared, catalog: Catalog) -> None:

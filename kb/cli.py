@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -19,7 +20,8 @@ EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
 
 def _settings(args: argparse.Namespace) -> config.Settings:
     flags = {name: getattr(args, name, None)
-             for name in ("data_dir", "base", "host", "port", "update_token", "page_cache_mb")}
+             for name in ("data_dir", "base", "host", "port", "update_token", "page_cache_mb",
+                          "forwarded_allow_ips")}
     flags["query_in_memory"] = getattr(args, "in_memory", None) or None  # unset: $KB_QUERY_IN_MEMORY decides
     flags["access_log"] = getattr(args, "access_log", None) or None  # unset: $KB_ACCESS_LOG decides
     return config.resolve(flags)
@@ -89,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kb.web.server import serve
 
     serve(_settings(args), data_files=args.data, endpoint=args.endpoint, user=args.user, password=args.password,
-          workers=args.workers)
+          workers=args.workers, base_given=bool(args.base or os.environ.get("KB_BASE")))
     return EXIT_OK
 
 
@@ -209,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
                         "$KB_PAGE_CACHE_MB, else 128; 0: none)")
     p.add_argument("--access-log", action="store_true", default=None,
                    help="log every request (default: $KB_ACCESS_LOG, else off)")
+    p.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="proxies whose X-Forwarded-Proto/-For/-Host/-Prefix are trusted (default: "
+                        "$KB_FORWARDED_ALLOW_IPS, else 127.0.0.1; * for any)")
 
     p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL)")
     _data_dir(p)

@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_in_memory", False, "answer SPARQL from an in-memory copy of the store in each query worker"),
     Setting("page_cache_mb", 128, "megabytes of rendered entity pages (compressed) each server process keeps"),
     Setting("access_log", False, "log every request (uvicorn's access log; off: it cost ~10% of a cached page)"),
+    Setting("forwarded_allow_ips", "127.0.0.1", "proxies whose X-Forwarded-* headers are trusted (IPs, networks, *)"),
 )
 
 
@@ -50,6 +51,7 @@ class Settings:
     query_in_memory: bool = False
     page_cache_mb: int = 128
     access_log: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @property
     def city_short(self) -> str:

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from kb.config import Settings
 from kb.deflate import GzipWriter, Part, compress
-from kb.dump_jsonld import Compactor, load_context, nodes_json
+from kb.dump_jsonld import Compactor, context, nodes_json
 from kb.store import DataDir
 from kb.vocab import PREFIXES
 
@@ -72,15 +72,16 @@ def canonical_lines(ntriples: bytes, graph: Graph) -> list[bytes]:
     return b"\n".join(keyed).replace(_TYPE_KEY, _TYPE).split(b"\n")
 
 
-def graph_text(graph: Graph, lines: list[bytes], fmt: str) -> bytes:
-    """One graph's share of a dump in `fmt`, without the file's header and footer."""
+def graph_text(graph: Graph, lines: list[bytes], fmt: str, base: str = "") -> bytes:
+    """One graph's share of a dump in `fmt`, without the file's header and footer (`base`: the
+    KB's, whose context JSON-LD is compacted with)."""
     if fmt in ("nt", "nq"):
         return _lines_text(graph, lines, fmt)
-    return graph_texts(graph, lines)[fmt]
+    return graph_texts(graph, lines, base)[fmt]
 
 
-def graph_texts(graph: Graph, lines: list[bytes]) -> dict[str, bytes]:
-    """One graph's share of every dump format."""
+def graph_texts(graph: Graph, lines: list[bytes], base: str) -> dict[str, bytes]:
+    """One graph's share of every dump format; JSON-LD compacted with the context of the KB under `base`."""
     if not lines:
         return dict.fromkeys(FORMATS, b"")
     nt = _lines_text(graph, lines, "nt")
@@ -88,12 +89,12 @@ def graph_texts(graph: Graph, lines: list[bytes]) -> dict[str, bytes]:
     triples = list(ox.parse(nt, ox.RdfFormat.N_TRIPLES, lenient=True))  # quads in the default graph: as triples
     ttl = _without_prefixes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
     return {"ttl": ttl, "nt": nt, "nq": _lines_text(graph, lines, "nq"), "trig": _in_graph(graph, ttl),
-            "jsonld": _JSONLD_SEPARATOR.join(nodes_json(triples, _compactor()))}
+            "jsonld": _JSONLD_SEPARATOR.join(nodes_json(triples, _compactor(base)))}
 
 
-def graph_parts(graph: Graph, lines: list[bytes]) -> dict[str, Part]:
+def graph_parts(graph: Graph, lines: list[bytes], base: str) -> dict[str, Part]:
     """One graph's share of every dump, compressed."""
-    return compressed(graph_texts(graph, lines), len(lines))
+    return compressed(graph_texts(graph, lines, base), len(lines))
 
 
 def compressed(texts: Mapping[str, bytes], statements: int) -> dict[str, Part]:
@@ -127,14 +128,16 @@ def quad_lines(quads: Iterable[ox.Quad], graph: Graph) -> list[bytes]:
     return canonical_lines(ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES), graph)
 
 
-def write_dumps(folder: Path, graphs: Iterable[Mapping[str, Part]]) -> list[DumpFile]:
-    """The downloadable dumps (gzip) and their manifest, from every graph's parts in dump order.
+def write_dumps(folder: Path, graphs: Iterable[Mapping[str, Part]], base: str) -> list[DumpFile]:
+    """The downloadable dumps (gzip) and their manifest, from every graph's parts in dump order
+    (`base`: the KB's, for the JSON-LD dump's context).
     One thread per format: writing and hashing release the GIL, so the five files (1 GB at
     10,000 pages) are written side by side while this thread reads the next graphs' parts."""
     folder.mkdir(parents=True, exist_ok=True)
     queues = {fmt: queue.Queue(maxsize=PARTS_WAITING) for fmt in FORMATS}
     written: dict[str, DumpFile | BaseException] = {}
-    threads = [threading.Thread(target=_write_dump, args=(folder, fmt, queues[fmt], written), name=f"dump-{fmt}")
+    threads = [threading.Thread(target=_write_dump, args=(folder, fmt, queues[fmt], written, base),
+                                name=f"dump-{fmt}")
                for fmt in FORMATS]
     for thread in threads:
         thread.start()
@@ -166,12 +169,12 @@ def _put(parts_of: queue.Queue, part: Part | None, written: dict, fmt: str) -> N
             continue
 
 
-def _write_dump(folder: Path, fmt: str, parts_of: queue.Queue, written: dict) -> None:
+def _write_dump(folder: Path, fmt: str, parts_of: queue.Queue, written: dict, base: str) -> None:
     """One dump file from its parts as they come (None ends it); its manifest line, or the error."""
     try:
         with open(folder / f"kb.{fmt}.gz", "wb") as out:
             writer = GzipWriter(out)
-            writer.add(compress(_header(fmt)))
+            writer.add(compress(_header(fmt, base)))
             separator, empty = compress(_JSONLD_SEPARATOR), True
             while (part := parts_of.get()) is not None:
                 if fmt == "jsonld" and part.size:  # JSON-LD: graphs' nodes joined by commas
@@ -204,19 +207,19 @@ def dump(settings: Settings, fmt: str, out: BinaryIO) -> None:
         with gzip.open(written, "rb") as dumped:
             shutil.copyfileobj(dumped, out, 1 << 20)
     else:
-        write(data.open_read(), fmt, out)
+        write(data.open_read(), fmt, out, settings.base)
 
 
-def write(store: ox.Store, fmt: str, out: BinaryIO) -> int:
-    """Write `store` as `fmt` to `out`; return the number of triples or quads written."""
-    out.write(_header(fmt))
+def write(store: ox.Store, fmt: str, out: BinaryIO, base: str) -> int:
+    """Write `store` (a KB under `base`) as `fmt` to `out`; return the number of triples or quads written."""
+    out.write(_header(fmt, base))
     count, empty = 0, True
     for graph in _graphs(store):
         lines = store_graph_lines(store, graph)
         if fmt == "jsonld" and lines and not empty:
             out.write(_JSONLD_SEPARATOR)
         empty = empty and not lines
-        out.write(graph_text(graph, lines, fmt))
+        out.write(graph_text(graph, lines, fmt, base))
         count += len(lines)
     out.write(_footer(fmt))
     return count
@@ -226,12 +229,11 @@ def _graphs(store: ox.Store) -> list[Graph]:
     return [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
 
 
-def _header(fmt: str) -> bytes:
+def _header(fmt: str, base: str) -> bytes:
     if fmt in ("ttl", "trig"):
         return _PREFIX_LINES
     if fmt == "jsonld":
-        context = json.dumps(load_context(), ensure_ascii=False).encode("utf-8")
-        return b'{"@context": ' + context + b',\n"@graph": [\n'
+        return b'{"@context": ' + json.dumps(context(base), ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n'
     return b""
 
 
@@ -248,8 +250,8 @@ def _without_prefixes(text: bytes) -> bytes:
 
 
 @cache
-def _compactor() -> Compactor:
-    return Compactor(load_context())
+def _compactor(base: str) -> Compactor:
+    return Compactor(context(base))
 
 
 def _relabel_blank_nodes(lines: list[bytes], graph: Graph) -> list[bytes]:

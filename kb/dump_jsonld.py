@@ -1,5 +1,5 @@
 """A streaming JSON-LD writer for the dumps: one node object per subject, compacted with the KB's
-context (ontology/context.jsonld) by a cheap term lookup, never by a full JSON-LD compaction
+context (ontology/context.jsonld under the KB's base) by a cheap term lookup, never by a full JSON-LD compaction
 (pyld's from_rdf/compact are quadratic on a whole KB).
 
 A value uses a context term only when it matches the term's coercion (@type, @language);
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kb.resources import ontology_text
+from kb.vocab import kb_namespace
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -124,16 +126,20 @@ def _matches(term: Term, obj) -> bool:
     return obj.language is None and obj.datatype.value == XSD_STRING
 
 
-def load_context() -> dict:
-    return json.loads(ontology_text("context.jsonld"))["@context"]
+@lru_cache(maxsize=8)
+def context(base: str) -> dict:
+    """The KB's one JSON-LD context (the value of "@context"), for the pages, the dumps and VoID:
+    ontology/context.jsonld with its `kb:` prefix under the KB's base (the file holds the default
+    base's), so a triple compacts the same way whatever the base. Cached: never modify it."""
+    found = json.loads(ontology_text("context.jsonld"))["@context"]
+    return {**found, "kb": kb_namespace(base).iri}
 
 
-def write_jsonld(triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO, context: dict | None = None) -> None:
+def write_jsonld(triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO, base: str) -> None:
     """Write triples (grouped by subject: sorted input; the graph of a quad is ignored) as
-    {"@context": ..., "@graph": [nodes]}."""
-    context = context if context is not None else load_context()
-    compactor = Compactor(context)
-    out.write(b'{"@context": ' + json.dumps(context, ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n')
+    {"@context": ..., "@graph": [nodes]}, with the context of the KB under `base`."""
+    compactor = Compactor(context(base))
+    out.write(b'{"@context": ' + json.dumps(context(base), ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n')
     out.write(b",\n".join(nodes_json(triples, compactor)))
     out.write(b"\n]}\n")
 

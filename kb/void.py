@@ -108,22 +108,24 @@ def subjects_typed(lines: list[bytes], cls: NamedNode) -> set[str]:
 
 
 def describe(store: ox.Store, settings: Settings) -> list[Triple]:
-    """The VoID/DCAT description of everything in a store but the description itself (kb serve --data)."""
+    """The VoID/DCAT description of everything in a store but the description itself (kb serve
+    --data: the description is not in the store, and void:triples counts what is)."""
     mint = Minter(settings.base)
-    return _described(_tally(store, mint), _example(store, mint), settings)
+    return _described(_tally(store, mint), _example(store, mint), settings, counts_itself=False)
 
 
 def describe_tally(tally: Tally, people: set[str], settings: Settings) -> list[Triple]:
-    """The same description from a build's tally; `people`: the IRIs of schema:Person."""
+    """The same description from a build's tally; `people`: the IRIs of schema:Person. It goes into
+    the KB (graph {base}graph/void), so its void:triples counts its own triples too: every triple
+    of the dumps, as the manifest and COUNT(*) over the endpoint do."""
     example = tally.most_mentioned(people)
-    return _described(tally, NamedNode(example) if example else None, settings)
+    return _described(tally, NamedNode(example) if example else None, settings, counts_itself=True)
 
 
-def _described(tally: Tally, example: NamedNode | None, settings: Settings) -> list[Triple]:
+def _described(tally: Tally, example: NamedNode | None, settings: Settings, counts_itself: bool) -> list[Triple]:
     mint = Minter(settings.base)
     dataset = mint.dataset()
     triples = [Triple(s, p, o) for s, p, o in _dataset(mint, settings)]
-    triples.append(Triple(dataset, VOID.triples, _integer(tally.triples)))
     triples += _partitions(tally, mint)
     if tally.times:  # xsd:dateTime literals written alike (UTC, seconds): they sort as text
         first, last = (next(ox.parse(f"<x:s> <x:p> {t} .", ox.RdfFormat.N_TRIPLES)).object
@@ -132,7 +134,8 @@ def _described(tally: Tally, example: NamedNode | None, settings: Settings) -> l
     triples += _agents(sorted(tally.agents))
     if example is not None:
         triples.append(Triple(dataset, VOID.exampleResource, example))
-    return triples
+    own = len(set(triples)) + 1 if counts_itself else 0  # + 1: the void:triples statement itself
+    return [*triples, Triple(dataset, VOID.triples, _integer(tally.triples + own))]
 
 
 def _tally(store: ox.Store, mint: Minter) -> Tally:

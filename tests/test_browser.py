@@ -83,7 +83,8 @@ def test_browser_search_person_follow_article_and_back(browser, server, person):
 
     assert heading(browser, person["name"]) == person["name"]
     assert browser.find_element(By.CSS_SELECTOR, "p.kind").text == "人物"
-    browser.find_element(By.CSS_SELECTOR, f"section.mentions a[href='{person['a']}']").click()
+    listed = browser.find_elements(By.CSS_SELECTOR, "section.mentions a")  # href: the link as resolved
+    next(a for a in listed if a.get_attribute("href") == to_uri(person["a"])).click()
 
     assert heading(browser, person["headline"]) == person["headline"]
     marks = browser.find_elements(By.CSS_SELECTOR, "div.text a.mention")
@@ -109,3 +110,31 @@ def test_browser_unknown_iri_shows_a_helpful_page(browser, server, person):
     assert browser.find_element(By.TAG_NAME, "h1").text == "找不到这个条目"
     suggested = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "ul.results a")]
     assert to_uri(person["p"]) in suggested
+
+
+# each character drawn on a canvas in the page's own font: the pixels, to tell glyphs from boxes
+DRAWN = """
+const [font, characters] = arguments;
+return characters.map(character => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const pen = canvas.getContext("2d");
+  pen.font = font;
+  pen.textBaseline = "top";
+  pen.fillText(character, 4, 4);
+  return Array.from(pen.getImageData(0, 0, 64, 64).data).join();
+});"""
+NO_GLYPH = "\U0010fffd"  # a private-use character no font draws: the missing-glyph box
+
+
+@pytest.mark.parametrize("selector", ["h1", "ul.counts", "form.search button"])
+def test_browser_draws_chinese_with_real_glyphs_not_boxes(browser, server, selector):
+    """Without a CJK font every Chinese character is the same box: two characters drawn alike,
+    or alike the box of a character no font has, means boxes (deps/test/fonts.sh installs
+    fonts-noto-cjk; kb.css names it among the CJK families of every system)."""
+    browser.get(server.url)
+    family = browser.execute_script("return getComputedStyle(document.querySelector(arguments[0])).fontFamily",
+                                    selector)
+    assert "Noto Sans CJK SC" in family, family
+    shi, zhi, box = browser.execute_script(DRAWN, f"48px {family}", ["史", "治", NO_GLYPH])
+    assert len({shi, zhi, box}) == 3, f"{selector}: Chinese is drawn as boxes in {family}"

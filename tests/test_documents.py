@@ -101,23 +101,23 @@ def test_documents_hash_nodes_belong_to_their_document():
 
 
 @pytest.mark.parametrize("profile", ["expanded", "compacted", "framed"])
-def test_documents_jsonld_profiles_hold_the_same_graph(store, poster, profile):
+def test_documents_jsonld_profiles_hold_the_same_graph(store, poster, profile, base):
     doc = documents.gather(store, poster)
-    data = documents.to_jsonld(doc, profile)
+    data = documents.to_jsonld(doc, profile, base=base)
     parsed = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
     assert rdflib.compare.isomorphic(parsed, _graph(doc.triples))
 
 
 @pytest.mark.parametrize("profile", ["compacted", "framed"])
-def test_documents_jsonld_puts_the_iri_on_top(store, poster, profile):
-    data = documents.to_jsonld(documents.gather(store, poster), profile)
+def test_documents_jsonld_puts_the_iri_on_top(store, poster, profile, base):
+    data = documents.to_jsonld(documents.gather(store, poster), profile, base=base)
     assert data["@id"] == poster
-    assert data["@context"] == documents.context()["@context"]
+    assert data["@context"] == documents.context(base)["@context"]
     assert data["name"]
 
 
-def test_documents_jsonld_expanded_has_no_context(store, poster):
-    data = documents.to_jsonld(documents.gather(store, poster), "expanded")
+def test_documents_jsonld_expanded_has_no_context(store, poster, base):
+    data = documents.to_jsonld(documents.gather(store, poster), "expanded", base=base)
     assert isinstance(data, list)
     assert poster in [node["@id"] for node in data]
     assert jsonld.expand(data) == data
@@ -181,9 +181,9 @@ def test_documents_unlinked_document_is_the_iri_alone(store, poster):
 
 
 @pytest.mark.parametrize("profile", ["compacted", "expanded", "framed"])
-def test_documents_dumps_is_json_dumps(store, poster, profile):
+def test_documents_dumps_is_json_dumps(store, poster, profile, base):
     """The context encoded once gives the same JSON as encoding the whole document."""
     article = _one(store, "SELECT ?a { ?a a schema:NewsArticle } LIMIT 1")
     for iri in (poster, article):
-        document = documents.to_jsonld(documents.gather(store, iri), profile)
-        assert json.loads(documents.dumps(document)) == document
+        document = documents.to_jsonld(documents.gather(store, iri), profile, base=base)
+        assert json.loads(documents.dumps(document, base)) == document

@@ -8,6 +8,7 @@ import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import pytest
@@ -15,7 +16,7 @@ import rdflib
 
 from conftest import SEEDS, run_kb
 from kb.dump import MEDIA_TYPES, graph_parts, read_manifest, write, write_dumps
-from kb.dump_jsonld import write_jsonld
+from kb.dump_jsonld import context, write_jsonld
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
            "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -78,10 +79,9 @@ def test_dump_turtle_is_pretty_with_prefixes(kb_data):
     assert len(subjects) < len(graph)
 
 
-def test_dump_jsonld_carries_the_context(kb_data):
+def test_dump_jsonld_carries_the_context(kb_data, base):
     document = json.loads(_unzipped(kb_data, "jsonld"))
-    context = json.loads((Path(__file__).parents[1] / "ontology" / "context.jsonld").read_text())["@context"]
-    assert document["@context"] == context
+    assert document["@context"] == context(base) and context(base)["kb"] == base + "ontology#"
     nodes = document["@graph"]
     ids = [n["@id"] for n in nodes]
     assert len(ids) == len(set(ids))  # one node per subject: no subject is described in two graphs
@@ -120,7 +120,7 @@ def test_dump_blank_node_labels_do_not_change_the_bytes(fmt):
     outputs = []
     for labels in (("x1", "x2"), ("zz9", "aa0")):
         out = io.BytesIO()
-        write(_with_blank_nodes(labels), fmt, out)
+        write(_with_blank_nodes(labels), fmt, out, EX)
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1]
     assert len(list(ox.parse(outputs[0], FORMATS[fmt]))) == 3
@@ -145,7 +145,7 @@ def test_dump_jsonld_compacts_only_values_that_match_the_term(given, expected):
     prop, obj = given
     triple = ox.Triple(ox.NamedNode(EX + "s"), ox.NamedNode("http://schema.org/" + prop), obj)
     out = io.BytesIO()
-    write_jsonld([triple], out)
+    write_jsonld([triple], out, EX)
     node = json.loads(out.getvalue())["@graph"][0]
     assert (expected[0], node[expected[0]]) == expected
     assert set(ox.parse(out.getvalue(), ox.RdfFormat.JSON_LD)) == {ox.Quad(*triple)}
@@ -170,7 +170,7 @@ def test_dump_listing_served_as_json_and_html(client):
     assert page.headers["content-type"].startswith("text/html")
     links = _Links()
     links.feed(page.text)
-    assert {f["url"] for f in files} <= set(links.hrefs)
+    assert {f["url"] for f in files} <= {urljoin(str(page.url), href) for href in links.hrefs}
 
 
 def test_dump_gz_download_is_the_file_as_built(client, kb_data):
@@ -230,8 +230,8 @@ def test_dump_files_writer_failure_is_raised_not_hung(tmp_path: Path):
     graph = ox.NamedNode("http://example.org/graph/1")
     lines = [b'<http://example.org/a> <http://example.org/p> "x"']
     (tmp_path / "kb.ttl.gz").mkdir()  # the Turtle dump cannot be opened as a file
-    many = (graph_parts(graph, lines) for _ in range(1000))  # more than the writers' queues hold
+    many = (graph_parts(graph, lines, EX) for _ in range(1000))  # more than the writers' queues hold
     with pytest.raises(IsADirectoryError):
-        write_dumps(tmp_path, many)
+        write_dumps(tmp_path, many, EX)
     with gzip.open(tmp_path / "kb.nt.gz") as nt:
         assert nt.read().count(b"\n") == 1000

@@ -16,7 +16,8 @@ from kb.web.index import build as build_index
 S = "http://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ONTOLOGY = "http://127.0.0.1:8000/ontology#"  # the context's kb: prefix
+BASE = "http://127.0.0.1:8000/"
+ONTOLOGY = BASE + "ontology#"  # the context's kb: prefix under BASE
 ME = "http://example.org/person/甲"
 CLASSES = ("Person", "Organization", "Project", "Place", "Event", "NewsArticle", "Photograph")
 
@@ -35,15 +36,15 @@ def _pages(store: ox.Store) -> list[str]:
 
 
 @pytest.mark.parametrize("profile", ["compacted", "framed"])
-def test_jsonld_fast_equals_pyld_on_every_page_of_the_seed_kb(store, profile):
+def test_jsonld_fast_equals_pyld_on_every_page_of_the_seed_kb(store, profile, base):
     """The fast path serves these profiles; expanded never went through pyld's compaction."""
     labels = build_index(store).labels
     iris = _pages(store)
     assert len(iris) > 100
     for iri in iris:
         doc = documents.gather(store, iri, labels=labels)
-        fast = documents.to_jsonld(doc, profile)
-        reference = json.loads(json.dumps(documents.to_jsonld(doc, profile, use_pyld=True)))
+        fast = documents.to_jsonld(doc, profile, base=base)
+        reference = json.loads(json.dumps(documents.to_jsonld(doc, profile, use_pyld=True, base=base)))
         assert fast == reference, iri
 
 
@@ -92,10 +93,10 @@ CASES = [  # (the node's triples as (predicate, object), the compacted node with
 @pytest.mark.parametrize("name, pairs, expected", CASES, ids=[c[0] for c in CASES])
 def test_jsonld_fast_node_compaction(name, pairs, expected):
     triples = [_t(ME, p, o) for p, o in pairs]
-    node = jsonld_fast.nodes(jsonld_fast.Compactor(documents.context()), triples)[0]
+    node = jsonld_fast.nodes(jsonld_fast.Compactor(documents.context(BASE)), triples)[0]
     assert node == {"@id": ME, **expected}
     expanded = documents._types_as_keyword(json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD)))
-    reference = jsonld.compact(expanded, documents.CONTEXT_URL, options=documents.COMPACT)
+    reference = jsonld.compact(expanded, documents.context_url(BASE), options=documents.COMPACT)
     assert {k: v for k, v in reference.items() if k != "@context"} == node  # pyld agrees
 
 

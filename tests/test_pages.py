@@ -3,7 +3,7 @@ JSON-LD profiles, ETag/Last-Modified revalidation, 404s, and what the HTML pages
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urljoin
 
 import httpx
 import lxml.html
@@ -54,7 +54,10 @@ def get(iri: str, accept: str | None = None, **headers: str) -> httpx.Response:
 
 
 def html(response: httpx.Response) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(response.content)
+    """The page, its links (relative on the page) resolved against where it was fetched, as IRIs."""
+    page = lxml.html.fromstring(response.content)
+    page.rewrite_links(lambda href: unquote(urljoin(str(response.url), href)))
+    return page
 
 
 def parse(response: httpx.Response, fmt: str) -> rdflib.Graph:
@@ -196,7 +199,7 @@ def test_pages_unknown_iri_is_404_with_suggestions(iris, server):
     response = get(server.url + "person/" + name[:-1] + "不存在", "text/html")
     assert response.status_code == 404
     page = html(response)
-    assert page.xpath("//a[@href='/']") and page.xpath("//a[starts-with(@href, '/search?q=')]")
+    assert page.xpath(f"//a[@href='{server.url}']") and page.xpath(f"//a[starts-with(@href, '{server.url}search?q=')]")
 
 
 def test_pages_unknown_iri_suggests_similar_names(iris, server):
@@ -219,13 +222,13 @@ def test_pages_bad_page_number_is_400(iris, page):
 
 
 @pytest.mark.parametrize("kind", ["person", "organization", "place", "article", "post", "role", "page", "graph"])
-def test_pages_html_embeds_its_jsonld_and_links_formats(iris, kind):
+def test_pages_html_embeds_its_jsonld_and_links_formats(iris, kind, server):
     page = html(get(iris[kind], "text/html"))
     scripts = page.xpath("//script[@type='application/ld+json']/text()")
     assert len(scripts) == 1 and json.loads(scripts[0])["@id"] == iris[kind]
     hrefs = page.xpath("//a/@href")
-    assert {quote(iris[kind], safe=":/") + s for s in (".jsonld", ".ttl")} <= set(hrefs)
-    assert "/sparql" in hrefs
+    assert {iris[kind] + s for s in (".jsonld", ".ttl")} <= set(hrefs)
+    assert server.url + "sparql" in hrefs
 
 
 def test_pages_person_shows_posts_with_dates_and_sources(client, iris):
@@ -290,10 +293,10 @@ def test_pages_home_shows_counts_and_browse_lists(client, server):
     page = html(client.get("/"))
     people = int(first(client, "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?p a schema:Person }"))
     counts = {a.get("href"): a.findtext("strong") for a in page.xpath("//ul[@class='counts']//a")}
-    assert int(counts["/browse/person"]) == people
+    assert int(counts[server.url + "browse/person"]) == people
     top = page.xpath("//section[contains(@class, 'person')]//a/@href")
-    assert top and all(href.startswith(server.url + "person/") for href in top if href != "/browse/person")
-    assert page.xpath("//form[@action='/search']//input[@name='q']")
+    assert top and all(href.startswith(server.url + "person/") for href in top if href != server.url + "browse/person")
+    assert page.xpath(f"//form[@action='{server.url}search']//input[@name='q']")
 
 
 def test_pages_browse_lists_every_entity_of_a_kind(client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from typing import Iterator
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -54,3 +55,16 @@ def test_sparql_editor_runs_a_query_and_links_iris(browser, server, client: http
     for href in entities:
         page = client.get(href, headers={"Accept": "text/html"})
         assert page.status_code == 200, href
+
+
+def test_sparql_editor_opens_a_shared_query_link_with_its_results(browser, server) -> None:
+    """A link to /sparql?query=… opened in a browser: the editor holding that query, and its results."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = "PREFIX schema: <http://schema.org/>\n" + QUERY
+    browser.get(server.url + "sparql?" + urlencode({"query": query}))
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda d: d.execute_script("return typeof yasgui !== 'undefined' && !!yasgui.getTab()"))
+    assert browser.execute_script("return yasgui.getTab().getQuery()") == query
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) == 5)

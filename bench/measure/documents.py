@@ -68,10 +68,18 @@ def _triples(doc) -> list:
 def _kb_jsonld(documents, doc, iri: str) -> Callable[[], object]:
     """kb's own JSON-LD of a document, whichever of its signatures this version has."""
     try:
-        documents.to_jsonld(doc)
-        return lambda: documents.to_jsonld(doc)
+        documents.to_jsonld(doc, **_base(documents, iri))
+        return lambda: documents.to_jsonld(doc, **_base(documents, iri))
     except TypeError:
         return lambda: documents.to_jsonld(_triples(doc), iri)
+
+
+def _base(documents, iri: str) -> dict[str, str]:
+    """The KB's base, for versions whose JSON-LD context follows it (the IRI's scheme and authority)."""
+    if "base" not in documents.to_jsonld.__code__.co_varnames:
+        return {}
+    scheme, _, rest = iri.partition("://")
+    return {"base": f"{scheme}://{rest.split('/', 1)[0]}/"}
 
 
 def _serializers(doc, iri: str, budget: float, documents) -> dict:
@@ -90,8 +98,9 @@ def _serializers(doc, iri: str, budget: float, documents) -> dict:
         "kb documents.to_jsonld": lambda: _kb_jsonld(documents, doc, iri)(),
     }
     if "use_pyld" in documents.to_jsonld.__code__.co_varnames:  # the fast path and what it replaced
-        calls["kb documents.to_jsonld (pyld compaction)"] = lambda: documents.to_jsonld(doc, use_pyld=True)
-        calls["kb documents.to_jsonld framed"] = lambda: documents.to_jsonld(doc, "framed")
+        calls["kb documents.to_jsonld (pyld compaction)"] = lambda: documents.to_jsonld(
+            doc, use_pyld=True, **_base(documents, iri))
+        calls["kb documents.to_jsonld framed"] = lambda: documents.to_jsonld(doc, "framed", **_base(documents, iri))
     found = {}
     for name, call in calls.items():
         try:

@@ -3,6 +3,7 @@ loaders over the same N-Triples: rdflib, pyoxigraph in memory, pyoxigraph on dis
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 import os
 import shutil
@@ -54,13 +55,19 @@ def from_store(data_dir: Path) -> dict[str, float]:
     from kb.dump import write
 
     store = ox.Store.read_only(str(Path(data_dir) / "current" / "store"))
+    base = _built_base(data_dir)
     found = {}
     for fmt in FORMATS:
         started = time.perf_counter()
         with open(os.devnull, "wb") as sink:
-            write(store, fmt, sink)
+            write(store, fmt, sink, base)
         found[fmt] = time.perf_counter() - started
     return found
+
+
+def _built_base(data_dir: Path) -> str:
+    """The base the KB was built with (its JSON-LD context follows it)."""
+    return json.loads((Path(data_dir) / "current" / "COMPLETE").read_text(encoding="utf-8"))["base"]
 
 
 def all_from_parts(data_dir: Path, out: Path) -> dict:
@@ -71,27 +78,30 @@ def all_from_parts(data_dir: Path, out: Path) -> dict:
     path = str(Path(data_dir) / "current" / "store")
     graphs = [str(g) for g in sorted(ox.Store.read_only(path).named_graphs(), key=str)]
     started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_open_store, initargs=(path,)) as pool:
+    base = _built_base(data_dir)
+    with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_open_store,
+                                                  initargs=(path, base)) as pool:
         parts = pool.map(_graph_parts, graphs, chunksize=8)
     compressed = time.perf_counter() - started
-    files = write_dumps(out / "assembled", parts)
+    files = write_dumps(out / "assembled", parts, base)
     return {"seconds": time.perf_counter() - started, "compressing": compressed, "cores": os.cpu_count(),
             "graphs": len(graphs), "bytes": {f.name: f.bytes for f in files}}
 
 
 _STORE: ox.Store | None = None
+_BASE = ""
 
 
-def _open_store(path: str) -> None:
-    global _STORE
-    _STORE = ox.Store.read_only(path)
+def _open_store(path: str, base: str) -> None:
+    global _STORE, _BASE
+    _STORE, _BASE = ox.Store.read_only(path), base
 
 
 def _graph_parts(graph: str) -> dict:
     from kb.dump import graph_parts, store_graph_lines
 
     node = ox.NamedNode(graph[1:-1])
-    return graph_parts(node, store_graph_lines(_STORE, node))
+    return graph_parts(node, store_graph_lines(_STORE, node), _BASE)
 
 
 def build_time_dumps(data_dir: Path) -> dict[str, int]:

@@ -40,7 +40,7 @@ def measure(files: list[Path], chars: int) -> dict:
         mapped = timed("map to RDF", lambda: list(rdf.page_quads(result, mint)))
         lines = timed("canonical lines", dump.quad_lines, mapped, graph)
         timed("tally", lambda: asdict(void.Tally.of_lines(lines)))
-        texts = timed("dump texts", dump.graph_texts, graph, lines)
+        texts = timed("dump texts", dump.graph_texts, graph, lines, mint.base)
         timed("compress", dump.compressed, texts, len(lines))
         triples += len(lines)
         quads.append(texts["nq"])

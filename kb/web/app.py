@@ -11,8 +11,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kb import __version__
 from kb.config import Settings
 from kb.errors import BadRequest, KbError
-from kb.web import dumps, entities, home, sparql, void
+from kb.web import dumps, entities, home, site, sparql, void
 from kb.web.backend import Backend
+from kb.web.readable import Readable
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -24,6 +25,8 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     # auto_reload off: a stat of the template file on every page was ~18% of an HTML page's time
     app.state.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                                       auto_reload=False)
+    app.state.templates.filters["href"] = site.href
+    app.add_middleware(Readable)
     app.add_exception_handler(KbError, _error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.include_router(sparql.router)
@@ -44,6 +47,6 @@ async def _error(request: Request, exc: KbError) -> Response:
     """One error shape: JSON for machines, a short HTML page for browsers."""
     status = exc.http_status
     if "text/html" in request.headers.get("accept", ""):
-        page = request.app.state.templates.get_template("error.html").render(status=status, message=str(exc))
+        page = site.render(request, "error.html", status=status, message=str(exc))
         return HTMLResponse(page, status_code=status)
     return JSONResponse({"error": type(exc).__name__, "status": status, "message": str(exc)}, status_code=status)

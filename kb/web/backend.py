@@ -27,6 +27,8 @@ log = logging.getLogger("uvicorn.error")
 
 
 class Backend:
+    local = True  # lookups are in this process (a remote store's are HTTP requests: kept off the event loop)
+
     def __init__(self) -> None:
         self._updates = 0
         self._write_lock = threading.Lock()

@@ -81,18 +81,19 @@ def not_modified(request: Request, tag: str, modified: datetime) -> bool:
 @dataclass(frozen=True)
 class Page:
     """A rendered page as kept and sent: gzipped once (~5x smaller, so a cache holds ~5x more
-    pages; sent as is to clients that accept gzip), with its Link header."""
+    pages; sent as is to clients that accept gzip), and whether a next page follows (its Link
+    header names the address each client used, so it is made per request)."""
 
     gzipped: bytes
-    links: str
+    has_next: bool
 
     @classmethod
-    def of(cls, body: bytes, links: str) -> Page:
-        return cls(igzip.compress(body, compresslevel=1, mtime=0), links)
+    def of(cls, body: bytes, has_next: bool) -> Page:
+        return cls(igzip.compress(body, compresslevel=1, mtime=0), has_next)
 
     @property
     def size(self) -> int:
-        return len(self.gzipped) + len(self.links)
+        return len(self.gzipped)
 
 
 class Bodies:
@@ -144,6 +145,5 @@ def accepts_gzip(accept_encoding: str) -> bool:
 def send(page: Page, gzipped: bool, media: str, headers: dict[str, str]) -> Response:
     """The page as the client takes it: the kept gzip bytes, or decompressed (~10 us for 8 KB)."""
     if gzipped:
-        return Response(page.gzipped, media_type=media, headers={**headers, "Link": page.links,
-                                                                 "Content-Encoding": "gzip"})
-    return Response(igzip.decompress(page.gzipped), media_type=media, headers={**headers, "Link": page.links})
+        return Response(page.gzipped, media_type=media, headers={**headers, "Content-Encoding": "gzip"})
+    return Response(igzip.decompress(page.gzipped), media_type=media, headers=headers)

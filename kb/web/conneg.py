@@ -4,6 +4,8 @@ An explicit `format` (URL suffix or ?format=) beats the Accept header.
 """
 from __future__ import annotations
 
+from typing import Mapping
+
 from kb.errors import NotAcceptable
 
 RESULTS_TYPES = {
@@ -24,13 +26,27 @@ ALIASES = {
     "application/xml": "xml",
     "text/xml": "xml",
     "application/x-turtle": "ttl",
+    "text/n3": "ttl",  # Turtle is N3 (its subset): what N3 clients (SPARQLWrapper, rdflib) read
+    "text/rdf+n3": "ttl",
     "text/plain": "nt",
     "application/xhtml+xml": "html",
 }
-# names that clients such as SPARQLWrapper put in format= (a graph's "xml" is RDF/XML, its "json" JSON-LD)
-FORMAT_NAMES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld", "rdfxml": "rdf",
-                "rdf+xml": "rdf", "rdf/xml": "rdf", "sparql-results+json": "json", "sparql-results+xml": "xml"}
+# names that clients such as SPARQLWrapper put in format=, output=, results= (a graph's "xml" is
+# RDF/XML, its "json" JSON-LD; SPARQLWrapper's returnFormat=N3 sends "n3")
+FORMAT_NAMES = {"turtle": "ttl", "n3": "ttl", "ntriples": "nt", "n-triples": "nt", "json-ld": "jsonld",
+                "rdfxml": "rdf", "rdf+xml": "rdf", "rdf/xml": "rdf", "sparql-results+json": "json",
+                "sparql-results+xml": "xml"}
 GRAPH_FALLBACKS = {"xml": "rdf", "json": "jsonld", "application/xml": "rdf", "application/json": "jsonld"}
+FORMAT_PARAMS = ("format", "output", "results")  # the first given names the format
+
+
+def named_format(params: Mapping[str, list[str]]) -> str | None:
+    """The format a request names (`format=`, or `output=`/`results=` as SPARQLWrapper and other
+    clients send besides or instead); it beats Accept."""
+    for name in FORMAT_PARAMS:
+        if params.get(name):
+            return params[name][0]
+    return None
 
 
 def _parse_accept(accept: str) -> list[tuple[str, float, int]]:
@@ -69,7 +85,7 @@ def negotiate(accept: str | None, offers: dict[str, str], explicit: str | None =
     order += [name for name in offers if name != default]
     best, best_q = None, 0.0
     for name in order:  # ties go to the server's preference: the default, then table order
-        q = _quality(name, offers[name], ranges)
+        q = _quality(name, offers[name], ranges, offers)
         if q > best_q:
             best, best_q = name, q
     if best is None:
@@ -78,11 +94,14 @@ def negotiate(accept: str | None, offers: dict[str, str], explicit: str | None =
     return best
 
 
-def _quality(name: str, media: str, ranges: list[tuple[str, float, int]]) -> float:
+def _quality(name: str, media: str, ranges: list[tuple[str, float, int]], offers: dict[str, str]) -> float:
     """The q of the most specific Accept range matching this offer (0 when none does)."""
     best_specificity, quality = -1, 0.0
     for pattern, q, _ in ranges:
-        if ALIASES.get(pattern) == name:
+        alias = ALIASES.get(pattern)
+        if alias is not None and alias not in offers:  # application/xml for a graph: RDF/XML
+            alias = GRAPH_FALLBACKS.get(alias, alias)
+        if alias == name:
             pattern = media
         if _matches(pattern, media):
             specificity = 0 if pattern == "*/*" else (1 if pattern.endswith("/*") else 2)

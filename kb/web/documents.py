@@ -15,8 +15,8 @@ from itertools import chain, islice
 import pyoxigraph as ox
 from pyld import jsonld
 
+from kb import dump_jsonld
 from kb.errors import ConfigError
-from kb.resources import ontology_text
 from kb.web import jsonld_fast
 from kb.web.index import Label
 from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
@@ -139,15 +139,21 @@ def profile_of(value: str | None) -> str:
     raise ConfigError(f"JSON-LD profile {value!r} is not offered; use one of {', '.join(PROFILES.values())}")
 
 
-@lru_cache(maxsize=1)
-def context() -> dict:
-    return json.loads(ontology_text("context.jsonld"))
+def context(base: str) -> dict:
+    """The context document of the KB under `base` (kb.dump_jsonld.context: the dumps' too)."""
+    return _context_document(base)
+
+
+@lru_cache(maxsize=8)
+def _context_document(base: str) -> dict:
+    return {"@context": dump_jsonld.context(base)}
 
 
 def _loader(url: str, options: dict | None = None) -> dict:
-    """pyld document loader that never touches the network: only our own context resolves."""
-    if url == CONTEXT_URL:
-        return {"contextUrl": None, "documentUrl": url, "document": context()}
+    """pyld document loader that never touches the network: only our own context resolves,
+    as the context of the base named in the URL (CONTEXT_URL + base)."""
+    if url.startswith(CONTEXT_URL + ":"):
+        return {"contextUrl": None, "documentUrl": url, "document": context(url[len(CONTEXT_URL) + 1:])}
     raise jsonld.JsonLdError(f"remote document {url} is not loaded (offline)", "loading document failed")
 
 
@@ -155,36 +161,41 @@ OPTIONS = {"documentLoader": _loader}
 COMPACT = {**OPTIONS, "skipExpansion": True}  # pyoxigraph's output is already expanded: a third faster
 
 
-def to_jsonld(doc: Document, profile: str = "compacted", use_pyld: bool = False) -> dict | list:
-    """Expanded: as serialized. Compacted (default): with our context, the IRI's own node at
-    the top (so "@id" is the IRI) and every other node under "@included". Framed: pyld frames
-    the document around the IRI, embedding what it links to; the rest goes under "@included".
+def context_url(base: str) -> str:
+    """What pyld is given for our context (resolved by _loader, offline)."""
+    return f"{CONTEXT_URL}:{base}"
+
+
+def to_jsonld(doc: Document, profile: str = "compacted", use_pyld: bool = False, *, base: str) -> dict | list:
+    """Expanded: as serialized. Compacted (default): with the KB's context under `base`, the IRI's
+    own node at the top (so "@id" is the IRI) and every other node under "@included". Framed: pyld
+    frames the document around the IRI, embedding what it links to; the rest goes under "@included".
     Compacted documents come from kb.web.jsonld_fast unless `use_pyld` (the reference)."""
-    fast = None if use_pyld else _compactor()
+    fast = None if use_pyld else _compactor(base)
     if fast is not None and profile == "compacted":  # pyld's document (tests/test_jsonld_fast.py), 50x faster
-        return _compacted(doc, jsonld_fast.nodes(fast, doc.triples))
+        return _compacted(doc, jsonld_fast.nodes(fast, doc.triples), base)
     expanded = _types_as_keyword(json.loads(ox.serialize(doc.triples, format=ox.RdfFormat.JSON_LD)))
     if profile == "expanded":
         return expanded
     if profile == "framed":
-        frame = {"@context": CONTEXT_URL, "@id": doc.iri, "@embed": "@once"}
+        frame = {"@context": context_url(base), "@id": doc.iri, "@embed": "@once"}
         top = jsonld.frame(expanded, frame, options={**OPTIONS, "omitGraph": True})
         nodes = jsonld_fast.nodes(fast, doc.triples) if fast else _graph(jsonld.compact(
-            expanded, CONTEXT_URL, options=COMPACT))
+            expanded, context_url(base), options=COMPACT))
         embedded = {n.get("@id") for n in _nodes(top)}
-        return _with_included(top, [n for n in nodes if n.get("@id") not in embedded])
-    return _compacted(doc, _graph(jsonld.compact(expanded, CONTEXT_URL, options=COMPACT)))
+        return _with_included(top, [n for n in nodes if n.get("@id") not in embedded], base)
+    return _compacted(doc, _graph(jsonld.compact(expanded, context_url(base), options=COMPACT)), base)
 
 
-def _compacted(doc: Document, nodes: list[dict]) -> dict:
+def _compacted(doc: Document, nodes: list[dict], base: str) -> dict:
     top = next((n for n in nodes if n.get("@id") == doc.iri), {"@id": doc.iri})
-    return _with_included(top, [n for n in nodes if n is not top])
+    return _with_included(top, [n for n in nodes if n is not top], base)
 
 
-@lru_cache(maxsize=1)
-def _compactor() -> jsonld_fast.Compactor | None:
+@lru_cache(maxsize=8)
+def _compactor(base: str) -> jsonld_fast.Compactor | None:
     try:
-        return jsonld_fast.Compactor(context())
+        return jsonld_fast.Compactor(context(base))
     except jsonld_fast.Unsupported:
         return None  # a context beyond what the fast path implements: pyld does it all
 
@@ -207,24 +218,24 @@ def _nodes(node: object) -> list[dict]:
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def dumps(document: dict | list) -> str:
+def dumps(document: dict | list, base: str) -> str:
     """The JSON text of a document from to_jsonld(); our inline context, the same in every
     document (~5 KB), is encoded once rather than on every page."""
-    if not isinstance(document, dict) or document.get("@context") is not context()["@context"]:
+    if not isinstance(document, dict) or document.get("@context") is not dump_jsonld.context(base):
         return _encode(document)
     rest = _encode({k: v for k, v in document.items() if k != "@context"})
-    return '{"@context": ' + _encoded_context() + (", " + rest[1:] if rest != "{}" else "}")
+    return '{"@context": ' + _encoded_context(base) + (", " + rest[1:] if rest != "{}" else "}")
 
 
-@lru_cache(maxsize=1)
-def _encoded_context() -> str:
-    return _encode(context()["@context"])
+@lru_cache(maxsize=8)
+def _encoded_context(base: str) -> str:
+    return _encode(dump_jsonld.context(base))
 
 
-def _with_included(top: dict, others: list[dict]) -> dict:
+def _with_included(top: dict, others: list[dict], base: str) -> dict:
     """Clients get the context itself inline, so they never fetch anything to read a page."""
     top = {k: v for k, v in top.items() if k != "@context"}
-    document = {"@context": context()["@context"], **top}
+    document = {"@context": dump_jsonld.context(base), **top}
     if others:
         document["@included"] = others
     return document

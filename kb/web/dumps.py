@@ -1,6 +1,7 @@
 """/dumps/: the dumps written at build time, gzipped, and their listing.
 
     /dumps/             the listing (manifest): HTML for browsers, JSON otherwise
+    /dumps/manifest.json  the manifest as written by the build
     /dumps/kb.ttl.gz    the file as stored: a download (application/gzip)
     /dumps/kb.ttl       the same bytes as text/turtle with Content-Encoding: gzip
                         (decompressed on the fly for a client that does not accept gzip)
@@ -17,10 +18,11 @@ from typing import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 
-from kb.dump import DumpFile, read_manifest
+from kb.dump import MANIFEST, DumpFile, read_manifest
 from kb.errors import NotFound
-from kb.web import caching
+from kb.web import caching, site
 from kb.web.conneg import HTML, negotiate
+from kb.web.readable import HEAD
 
 router = APIRouter()
 
@@ -37,27 +39,35 @@ def _dumps(request: Request) -> tuple[Path, list[DumpFile]]:
     return folder, files
 
 
-@router.api_route("/dumps", methods=["GET", "HEAD"], include_in_schema=False)
-@router.api_route("/dumps/", methods=["GET", "HEAD"])
+@router.get("/dumps", include_in_schema=False)
+@router.get("/dumps/")
 async def listing(request: Request) -> Response:
     folder, files = _dumps(request)
     fmt = negotiate(request.headers.get("accept"), LISTING, request.query_params.get("format"), default="json")
     headers = {"Vary": "Accept"}
     if fmt == "json":
-        return JSONResponse({"files": [_describe(f) for f in files]}, headers=headers)
-    page = request.app.state.templates.get_template("dumps.html").render(title="数据下载", files=files)
-    return HTMLResponse(page, headers=headers)
+        root = site.root_url(request)
+        return JSONResponse({"files": [_describe(f, root) for f in files]}, headers=headers)
+    return HTMLResponse(site.render(request, "dumps.html", title="数据下载", files=files), headers=headers)
 
 
-def _describe(file: DumpFile) -> dict:
-    return {**asdict(file), "url": f"/dumps/{file.name}", "decoded_url": f"/dumps/{_plain_name(file)}"}
+def _describe(file: DumpFile, root: str) -> dict:
+    """A manifest line with the URLs of the file, as stored and decoded, where the client found them."""
+    return {**asdict(file), "url": f"{root}dumps/{file.name}", "decoded_url": f"{root}dumps/{_plain_name(file)}"}
 
 
 def _plain_name(file: DumpFile) -> str:
     return file.name.removesuffix(".gz")
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"])
+@router.get("/dumps/manifest.json")
+async def manifest(request: Request) -> Response:
+    """The manifest as the build wrote it: each file's size, uncompressed size, SHA-256 and statements."""
+    folder, _ = _dumps(request)
+    return FileResponse(folder / MANIFEST, media_type="application/json", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/dumps/{name}")
 async def download(name: str, request: Request) -> Response:
     folder, files = _dumps(request)
     by_name = {f.name: f for f in files} | {_plain_name(f): f for f in files}
@@ -76,7 +86,7 @@ async def download(name: str, request: Request) -> Response:
         headers["Content-Encoding"] = "gzip"
         return FileResponse(path, media_type=file.media_type, headers=headers)
     headers["Content-Length"] = str(file.uncompressed_bytes)
-    body = _decompressed(path) if request.method == "GET" else iter(())
+    body = iter(()) if request.scope.get(HEAD) else _decompressed(path)
     return StreamingResponse(body, media_type=file.media_type, headers=headers)
 
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kb.errors import ConfigError, NotFound
 from kb.iris import segment, to_uri
-from kb.web import caching, documents, views
+from kb.web import caching, documents, site, views
 from kb.web import index as kb_index
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
 
@@ -29,10 +29,9 @@ MAX_PAGE = 10_000
 
 
 def _path(request: Request) -> str:
-    """The IRI path as minted: the raw path decoded segment by segment, then re-encoded
-    the way kb.iris does, so a %2F inside a name stays part of that name."""
-    raw = request.scope.get("raw_path") or request.url.path.encode()
-    return "/".join(segment(unquote(part)) for part in raw.decode("ascii", "replace").lstrip("/").split("/"))
+    """The IRI path as minted: the raw path (under the served root) decoded segment by segment,
+    then re-encoded the way kb.iris does, so a %2F inside a name stays part of that name."""
+    return "/".join(segment(unquote(part)) for part in site.route_path(request).lstrip("/").split("/"))
 
 
 def _split_suffix(path: str) -> tuple[str, str | None]:
@@ -60,8 +59,9 @@ def _page(request: Request) -> int:
     return int(value)
 
 
-def _links(iri: str, fmt: str, page: int, has_next: bool) -> str:
-    uri = to_uri(iri)
+def _links(request: Request, iri: str, fmt: str, page: int, has_next: bool) -> str:
+    """The Link header, naming the address the client used (the IRI itself when served at its base)."""
+    uri = to_uri(site.served_at(iri, request.app.state.settings.base, site.root_url(request)))
     links = [f'<{uri}>; rel="canonical"']
     if fmt not in JSON:  # JSON-LD 1.1 section 9.1; one alternate only: pyld's loader fails on several
         links.append(f'<{uri}.jsonld>; rel="alternate"; type="{GRAPH_TYPES["jsonld"]}"')
@@ -70,14 +70,15 @@ def _links(iri: str, fmt: str, page: int, has_next: bool) -> str:
     return ", ".join(links)
 
 
-@router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/{path:path}", include_in_schema=False)
 async def entity(path: str, request: Request) -> Response:
     """Rendered on the event loop: a page is a few bounded index lookups (under a millisecond),
     and a hop to a worker thread cost more than the page (GIL handoffs between 16+ threads
-    under load). Only while the first page index is being built (seconds), and for the 404
-    page's search of similar names (a scan of every entity), does it go to a worker thread."""
+    under load). Only while the first page index is being built (seconds), for the 404 page's
+    search of similar names (a scan of every entity), and when the store is remote (every
+    lookup is an HTTP request), does it go to a worker thread."""
     try:
-        if kb_index.ready(request):
+        if kb_index.ready(request) and request.app.state.backend.local:
             return _entity(path, request)
         return await run_in_threadpool(_entity, path, request)
     except _Missing as missing:
@@ -114,6 +115,7 @@ def _entity(path: str, request: Request) -> Response:
         found = _rendered(request, backend.store(), iri, fmt, profile, page, version)
         if kb_index.fresh(request, version):  # a page drawn while the index catches up is not kept
             caching.bodies(request).put(key, found)
+    headers["Link"] = _links(request, iri, fmt, page, found.has_next)
     return caching.send(found, gzipped, media, headers)
 
 
@@ -122,7 +124,7 @@ def _rendered(request: Request, store: ox.Store, iri: str, fmt: str, profile: st
     if not documents.exists(store, iri):
         raise NotFound(f"{iri} is not an IRI of this KB") if fmt != "html" else _Missing(iri)
     body, has_next = _render(request, store, kb_index.of(request, version), iri, fmt, profile, page)
-    return caching.Page.of(body, _links(iri, fmt, page, has_next))
+    return caching.Page.of(body, has_next)
 
 
 def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, fmt: str, profile: str,
@@ -132,7 +134,8 @@ def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, 
         return _html(request, store, index, iri, page)
     doc = documents.gather(store, iri, page, labels=index.labels)
     if fmt in JSON:
-        return documents.dumps(documents.to_jsonld(doc, profile)).encode(), doc.has_next
+        base = request.app.state.settings.base
+        return documents.dumps(documents.to_jsonld(doc, profile, base=base), base).encode(), doc.has_next
     return documents.to_rdf(doc, RDF_FORMATS[fmt]), doc.has_next
 
 
@@ -141,10 +144,11 @@ def _html(request: Request, store: ox.Store, index: kb_index.Index, iri: str, pa
     and what links to it are on the page itself, and in the full document at .jsonld)."""
     own = documents.gather(store, iri, size=0, linked=False)
     view = views.view(store, index, iri, page, lambda: documents.gather(store, iri, page, labels=index.labels))
-    embedded = documents.dumps(documents.to_jsonld(own)).replace("</", "<\\/")
+    base = request.app.state.settings.base
+    embedded = documents.dumps(documents.to_jsonld(own, base=base), base).replace("</", "<\\/")
     data = {"page": page, "has_next": False, **view.data}
-    html = request.app.state.templates.get_template(view.template).render(
-        iri=iri, uri=to_uri(iri), title=view.title, jsonld=embedded, kinds=kb_index.KINDS, **data)
+    here = site.served_at(iri, base, site.up(request))
+    html = site.render(request, view.template, iri=iri, here=here, title=view.title, jsonld=embedded, **data)
     return html.encode(), bool(data["has_next"])
 
 
@@ -153,6 +157,5 @@ def _not_found_page(request: Request, iri: str) -> Response:
     index = kb_index.of(request)
     name = iri.rstrip("/").rsplit("/", 1)[-1]
     similar = index.search(name, limit=10) or index.search(name[:2], limit=10)
-    page = request.app.state.templates.get_template("not_found.html").render(
-        iri=iri, name=name, similar=similar, title="404", kinds=kb_index.KINDS)
+    page = site.render(request, "not_found.html", iri=iri, name=name, similar=similar, title="404")
     return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from kb.errors import ConfigError, NotFound
-from kb.web import caching
+from kb.web import caching, site
 from kb.web import index as kb_index
 from kb.web.conneg import negotiate
 
@@ -18,10 +18,6 @@ STATIC = Path(__file__).parent / "static"
 TOP = 12  # entities per type on the home page
 BROWSE_SIZE = 200
 MAX_QUERY = 50  # characters of a search
-
-
-def _render(request: Request, template: str, **data) -> str:
-    return request.app.state.templates.get_template(template).render(kinds=kb_index.KINDS, **data)
 
 
 @router.get("/", include_in_schema=False)
@@ -34,7 +30,7 @@ def home(request: Request) -> Response:
         return Response(status_code=304, headers=headers)
     index = kb_index.of(request)
     top = {kind: index.top(kind, TOP) for kind in kb_index.KINDS}
-    return HTMLResponse(_render(request, "home.html", counts=index.counts, top=top), headers=headers)
+    return HTMLResponse(site.render(request, "home.html", counts=index.counts, top=top), headers=headers)
 
 
 @router.get("/search", include_in_schema=False)
@@ -46,11 +42,12 @@ def search(request: Request, q: str = "") -> Response:
                     request.query_params.get("format"), default="html")
     hits = kb_index.of(request).search(q)
     if fmt == "json":
-        return JSONResponse({"query": q, "results": [
-            {"iri": h.iri, "type": h.kind, "name": h.name, "names": list(h.names), "mentions": h.mentions,
-             "note": h.note}
+        base, root = request.app.state.settings.base, site.root_url(request)
+        return JSONResponse({"query": q, "results": [  # url: where this server answers for the IRI
+            {"iri": h.iri, "url": site.served_at(h.iri, base, root), "type": h.kind, "name": h.name,
+             "names": list(h.names), "mentions": h.mentions, "note": h.note}
             for h in hits]}, headers={"Vary": "Accept"})
-    return HTMLResponse(_render(request, "search.html", q=q, hits=hits, title=f"搜索：{q}" if q else "搜索"),
+    return HTMLResponse(site.render(request, "search.html", q=q, hits=hits, title=f"搜索：{q}" if q else "搜索"),
                         headers={"Vary": "Accept"})
 
 
@@ -63,8 +60,14 @@ def browse(request: Request, kind: str, page: int = 1) -> Response:
     if not 1 <= page <= pages:
         raise ConfigError(f"page={page} is out of range; {kind} has pages 1 to {pages}")
     shown = entries[(page - 1) * BROWSE_SIZE: page * BROWSE_SIZE]
-    return HTMLResponse(_render(request, "browse.html", kind=kind, entries=shown, page=page, pages=pages,
+    return HTMLResponse(site.render(request, "browse.html", kind=kind, entries=shown, page=page, pages=pages,
                                 total=len(entries), title=kb_index.KINDS[kind][1]))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers ask for it on every site; the pages name their icon (static/favicon.svg)."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/static/{name}", include_in_schema=False)

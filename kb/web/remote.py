@@ -29,7 +29,7 @@ from kb.iris import Minter
 from kb.query import execute
 from kb.vocab import PREFIXES
 from kb.web.backend import Backend
-from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
+from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, named_format, negotiate
 
 TIMEOUT = 300.0  # seconds for the pages' own lookups (the index passes read KB-wide lists)
 SUBJECTS = 4096  # nodes whose quads are kept between requests
@@ -142,6 +142,8 @@ def _problem(endpoint: str, response: httpx.Response) -> str:
 class RemoteBackend(Backend):
     """The KB pushed into an external store: pages query it, /sparql forwards to it."""
 
+    local = False
+
     def __init__(self, endpoint: str, base: str, http: httpx.Client, timeout: float) -> None:
         super().__init__()
         self.endpoint, self.timeout = endpoint, timeout
@@ -215,7 +217,7 @@ async def forward(request: Request, query: str, params: dict[str, list[str]]) ->
     backend: RemoteBackend = request.app.state.backend
     graph = await anyio.to_thread.run_sync(is_graph_query, query)
     offers = GRAPH_TYPES if graph else RESULTS_TYPES
-    fmt = negotiate(request.headers.get("accept"), offers, (params.get("format") or [None])[0],
+    fmt = negotiate(request.headers.get("accept"), offers, named_format(params),
                     default="ttl" if graph else "json")
     form = [("query", PROLOGUE + query), *(("default-graph-uri", g) for g in params.get("default-graph-uri", [])),
             *(("named-graph-uri", g) for g in params.get("named-graph-uri", []))]

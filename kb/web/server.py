@@ -6,15 +6,16 @@ import logging
 import os
 import socket
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from kb.config import Settings
-from kb.errors import ConfigError
+from kb.errors import ConfigError, StoreError
 from kb.store import DataDir
 from kb.web import remote
 from kb.web.app import create_app
 from kb.web.backend import FilesBackend, SnapshotBackend
+from kb.web.forwarded import behind_proxies
 from kb.web.index import PerVersion
 from kb.web.sparql import warm
 
@@ -29,11 +30,15 @@ def warm_index(app) -> None:
 
 
 def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str | None = None,
-          user: str | None = None, password: str | None = None, workers: int = 1) -> None:
+          user: str | None = None, password: str | None = None, workers: int = 1,
+          base_given: bool = False) -> None:
+    """`base_given`: whether settings.base was asked for (--base, $KB_BASE) rather than the default."""
     import uvicorn
 
     if (user or password) and not endpoint:
         raise ConfigError("--user and --password are for the store of --endpoint; give --endpoint URL too")
+    if not (data_files or endpoint):
+        settings = with_built_base(settings, base_given)
     _check_in_memory(settings, endpoint)
     if workers > 1:
         return _serve_workers(settings, workers, data_files, endpoint)
@@ -49,8 +54,30 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
     app = create_app(settings, backend)
     warm_index(app)
     # h11, whatever else is installed: httptools accepts megabyte headers that h11 refuses
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", http="h11",
-                access_log=settings.access_log)
+    uvicorn.run(behind_proxies(app, settings.forwarded_allow_ips), host=settings.host, port=settings.port,
+                log_level="info", http="h11", access_log=settings.access_log, proxy_headers=False)
+
+
+def with_built_base(settings: Settings, base_given: bool) -> Settings:
+    """The settings with the base the KB in the data dir was built with: its IRIs are under it,
+    wherever it is served. A --base that says otherwise is refused, not silently served as 404s."""
+    built = _built_with(settings.data_dir).get("base")
+    if built is None or built == settings.base:
+        return settings
+    if base_given:
+        raise ConfigError(f"the base {settings.base} (--base or $KB_BASE) contradicts the KB in {settings.data_dir}, "
+                          f"built with --base {built}; serve it without --base (its IRIs are under {built} "
+                          "wherever it is served), or rebuild it with the base you want")
+    return replace(settings, base=built)
+
+
+def _built_with(data_dir: Path) -> dict:
+    """What the current snapshot records of its build (COMPLETE); {} when there is no KB yet
+    (serving then fails with its own message)."""
+    try:
+        return json.loads((DataDir(data_dir).current() / "COMPLETE").read_text(encoding="utf-8"))
+    except (StoreError, OSError, ValueError):
+        return {}
 
 
 def _check_in_memory(settings: Settings, endpoint: str | None) -> None:
@@ -76,7 +103,8 @@ def _serve_workers(settings: Settings, workers: int, data_files: list[str] | Non
     DataDir(settings.data_dir).current()  # fail now, with a clear message, when there is no KB
     os.environ[WORKER_SETTINGS] = json.dumps(asdict(settings), default=str)
     config = uvicorn.Config("kb.web.server:worker_app", factory=True, workers=workers, host=settings.host,
-                            port=settings.port, log_level="info", http="h11", access_log=settings.access_log)
+                            port=settings.port, log_level="info", http="h11", access_log=settings.access_log,
+                            proxy_headers=False)
     Multiprocess(config, sockets=[_listening(settings.host, settings.port)]).run()
 
 
@@ -107,4 +135,4 @@ def worker_app():
     settings = Settings(**{**fields, "data_dir": Path(fields["data_dir"])})
     app = create_app(settings, SnapshotBackend(settings.data_dir, in_memory=settings.query_in_memory))
     warm_index(app)
-    return app
+    return behind_proxies(app, settings.forwarded_allow_ips)

@@ -22,7 +22,8 @@ from kb.errors import Forbidden, KbError, NotFound, QueryError, TooLarge, Unsupp
 from kb.resources import EDITOR, query_files
 from kb.results import GRAPH_FORMATS
 from kb.vocab import PREFIXES
-from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
+from kb.web import site
+from kb.web.conneg import GRAPH_TYPES, HTML, RESULTS_TYPES, named_format, negotiate
 from kb.web.sparql_openapi import GET_SPARQL, POST_SPARQL
 from kb.web.pool import Job, Pool, Run
 from kb.web.remote import RemoteBackend, forward
@@ -34,11 +35,6 @@ EDITOR_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"
 WORKERS = 4  # queries running at once; more wait for a free worker (within their time limit)
 WAITING = 64  # queries waiting for a worker, each on a thread; more wait for a thread, on none
 WORKER_MEMORY_MB = 1024  # a query whose worker grows past this is stopped (an idle worker is ~50 MB)
-CORS = {"Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "Content-Type, Vary, X-KB-Row-Limit"}
-PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
-             "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
-             "Access-Control-Max-Age": "86400", "Allow": "GET, POST, HEAD, OPTIONS"}
 MAX_BODY = 1024 * 1024  # bytes of a POSTed query, update or form: far beyond any real query
 DRAIN = 64 * MAX_BODY  # an oversized body is read (and dropped) this far, so the client gets the 413
 MAX_FIELDS = 1000
@@ -49,36 +45,30 @@ SD_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Result
                      "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
 
 
-@router.options("/sparql", include_in_schema=False)
-async def preflight() -> Response:
-    return Response(status_code=204, headers=PREFLIGHT)
-
-
 @router.get("/sparql", openapi_extra=GET_SPARQL)
-@router.head("/sparql", include_in_schema=False)
 @router.post("/sparql", openapi_extra=POST_SPARQL)
 async def sparql(request: Request) -> Response:
-    """SPARQL 1.1 Protocol: query, update, service description or editor."""
-    try:
-        response = await _answer(request)
-    except KbError as exc:
-        response = await request.app.exception_handlers[KbError](request, exc)
-    response.headers.update(CORS)
-    return response
-
-
-async def _answer(request: Request) -> Response:
+    """SPARQL 1.1 Protocol: query, update, service description or editor (CORS and HEAD: kb.web.readable)."""
     params = await _params(request)
     queries, updates = params.get("query", []), params.get("update", [])
     if queries and updates:
         raise QueryError("send either query or update, not both")
     if updates:
         return await _update(request, updates)
-    if not queries:
-        return _describe_or_edit(request, params)
     if len(queries) > 1:
         raise QueryError(f"exactly one query parameter is allowed, got {len(queries)}")
+    if not queries or _for_a_browser(request, params):
+        return _describe_or_edit(request, params, queries[0] if queries else None)
     return await _query(request, queries[0], params)
+
+
+def _for_a_browser(request: Request, params: dict[str, list[str]]) -> bool:
+    """A person opening a query link: GET, no format named, and HTML preferred over every result
+    format (a browser's Accept; `*/*` or an equal preference keeps the results)."""
+    if request.method != "GET" or named_format(params):
+        return False
+    offers = {**RESULTS_TYPES, **GRAPH_TYPES, **HTML}
+    return negotiate(request.headers.get("accept"), offers, default="json") == "html"
 
 
 async def _params(request: Request) -> dict[str, list[str]]:
@@ -145,7 +135,7 @@ async def _query(request: Request, query: str, params: dict[str, list[str]]) -> 
         return await forward(request, query, params)
     version = backend.version()
     job = Job(query=query, store=_store_path(request, version), version=version,
-              accept=request.headers.get("accept"), explicit=(params.get("format") or [None])[0],
+              accept=request.headers.get("accept"), explicit=named_format(params),
               default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
               max_rows=settings.max_rows, in_memory=settings.query_in_memory)
     run = Run(_pool(request), job)
@@ -233,11 +223,11 @@ async def _update(request: Request, updates: list[str]) -> Response:
     return Response(status_code=204)
 
 
-def _describe_or_edit(request: Request, params: dict[str, list[str]]) -> Response:
+def _describe_or_edit(request: Request, params: dict[str, list[str]], query: str | None) -> Response:
     offers = {**HTML, **GRAPH_TYPES}
-    fmt = negotiate(request.headers.get("accept"), offers, (params.get("format") or [None])[0], default="ttl")
+    fmt = "html" if query else negotiate(request.headers.get("accept"), offers, named_format(params), default="ttl")
     if fmt == "html":
-        return HTMLResponse(_editor(request), headers={"Vary": "Accept"})
+        return HTMLResponse(_editor(request, query), headers={"Vary": "Accept"})
     endpoint = str(request.url.replace(query=""))
     body = ox.serialize(service_description(endpoint, bool(request.app.state.settings.update_token)),
                         format=GRAPH_FORMATS[fmt], prefixes={"sd": SD, "formats": FORMATS} if fmt == "ttl" else None)
@@ -259,12 +249,13 @@ def service_description(endpoint: str, updates: bool) -> list[ox.Triple]:
     return triples
 
 
-def _editor(request: Request) -> str:
+def _editor(request: Request, query: str | None) -> str:
+    """The query editor; with `query` (a shared link), holding that query and running it."""
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-    template = request.app.state.templates.get_template("sparql.html")
-    return template.render(title="SPARQL", prologue=prologue, queries=saved_queries(),
-                           yasgui=(EDITOR / "yasgui.min.js").is_file(), max_rows=request.app.state.settings.max_rows,
-                           timeout=request.app.state.settings.query_timeout)
+    settings = request.app.state.settings
+    return site.render(request, "sparql.html", title="SPARQL", prologue=prologue, queries=saved_queries(),
+                       query=query, yasgui=(EDITOR / "yasgui.min.js").is_file(), max_rows=settings.max_rows,
+                       timeout=settings.query_timeout)
 
 
 def saved_queries() -> list[dict[str, str]]:

@@ -17,8 +17,10 @@ from fastapi.responses import Response
 from pyld import jsonld
 
 from kb import void
+from kb.dump_jsonld import context
 from kb.config import Settings
-from kb.vocab import prefixes
+from kb.vocab import DCAT, VOID, prefixes
+from kb.web import site
 from kb.web.backend import Backend
 from kb.web.conneg import GRAPH_TYPES, negotiate
 
@@ -26,19 +28,20 @@ router = APIRouter()
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ADDRESSES = (VOID.sparqlEndpoint, VOID.dataDump, DCAT.endpointURL, DCAT.downloadURL)  # where to go, not what it is
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+@router.get("/.well-known/void")
 async def description(request: Request) -> Response:
     """The dataset's VoID/DCAT description."""
     fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES, request.query_params.get("format"), default="ttl")
     backend, settings = request.app.state.backend, request.app.state.settings
-    body = await run_in_threadpool(_render, backend, settings, fmt)
+    body = await run_in_threadpool(_render, backend, settings, fmt, site.root_url(request))
     return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
 
-def _render(backend: Backend, settings: Settings, fmt: str) -> bytes:
-    triples = _triples(backend, settings, backend.version())
+def _render(backend: Backend, settings: Settings, fmt: str, root: str) -> bytes:
+    triples = _served(_triples(backend, settings, backend.version()), settings.base, root)
     if fmt == "jsonld":
         return json.dumps(_jsonld(triples, settings.base), ensure_ascii=False).encode("utf-8")
     return ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes(settings.base) if fmt == "ttl" else None)
@@ -55,11 +58,20 @@ def _triples(backend: Backend, settings: Settings, version: str) -> list[ox.Trip
     return stored if stored is not None else void.describe(backend.store(), settings)
 
 
+def _served(triples: list[ox.Triple], base: str, root: str) -> list[ox.Triple]:
+    """The description with the endpoint's and the dumps' URLs where the client found this server
+    (the dataset, the dumps and the endpoint keep their IRIs under the KB's base)."""
+    if root == base:
+        return triples
+    return [ox.Triple(t.subject, t.predicate, ox.NamedNode(site.served_at(t.object.value, base, root)))
+            if t.predicate in ADDRESSES and isinstance(t.object, ox.NamedNode) else t for t in triples]
+
+
 def _jsonld(triples: list[ox.Triple], base: str) -> dict:
-    """Compact JSON-LD with the standard prefixes (an inline context: nothing is fetched)."""
+    """Compact JSON-LD with the KB's context, as the pages and the dump (inline: nothing is fetched)."""
     nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     for node in nodes:
         types = node.pop(RDF_TYPE, None)
         if types:
             node["@type"] = [t["@id"] for t in types]
-    return jsonld.compact(nodes, {"@context": prefixes(base)})
+    return jsonld.compact(nodes, {"@context": context(base)})
