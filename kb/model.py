@@ -7,7 +7,7 @@ entry for the end.  Items, mentions and posts carry offsets into ``Page.text``;
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
