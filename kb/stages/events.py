@@ -37,7 +37,8 @@ def find(text: Text, year: int | None = None) -> list[Found]:
     out = []
     for m in _pattern().finditer(text.text):
         start = text.name_start(m.start(), _stop(), join=False)
-        end = q.end() if (q := _QUALIFIER.match(text.text, m.end())) else m.end()
+        end = m.end() + 1 if m.group().endswith("会") and text.text.startswith("议", m.end()) else m.end()  # 推进会议
+        end = q.end() if (q := _QUALIFIER.match(text.text, end)) else end
         name = text.text[start:end]
         if name in generic or m.start() - start < 2 or not _specific(text, start, m.start()) or \
                 _not_after().match(text.text, end):
