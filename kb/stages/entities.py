@@ -37,6 +37,7 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
     page_posts = _posts(text, index, found_posts)
     implied = [p.organization for p in found_posts if p.organization and p.organization.start == p.organization.end]
+    implied += places.containers(found, settings)  # what the page's places lie in, though not printed
     return mentions, _entities(mentions, [*found, *implied], page_posts, items), page_posts
 
 
