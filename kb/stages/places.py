@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from kb.config import Settings
 from kb.stages import divisions, lexicon
@@ -28,6 +29,7 @@ _NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "d", "a", "ad", "an", "c", "p", "q"
                             "u", "uj", "ul", "uz", "zg", "y", "e", "o"})
 _GLUE_TAGS = frozenset({"p", "c"})
 _FOREIGN = frozenset({"country", "locality", "region"})
+_NAMED_AFTER = frozenset({"landmark", "area"})  # levels of places_suffixes.txt that take their division's name
 
 
 @lru_cache(maxsize=1)
@@ -49,12 +51,15 @@ def known() -> dict[str, tuple[str, str]]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _names() -> tuple[frozenset[str], frozenset[str], int]:
-    """(names read as places by name alone, their first two characters, the longest's length)."""
+@lru_cache(maxsize=8)
+def _names(*home: str) -> tuple[frozenset[str], dict[str, int]]:
+    """(names read as places by name alone, their first two characters -> the longest's length)."""
     ambiguous = lexicon.wordset("places_ambiguous.txt") | lexicon.wordset("places_stop.txt")
-    names = frozenset(n for n in known() if len(n) >= 2 and n not in ambiguous)
-    return names, frozenset(n[:2] for n in names), max(map(len, names))
+    names = frozenset(n for n in (*known(), *home) if len(n) >= 2 and n not in ambiguous)
+    longest: dict[str, int] = {}
+    for n in names:
+        longest[n[:2]] = max(len(n), longest.get(n[:2], 0))
+    return names, longest
 
 
 def place_suffix(name: str) -> str | None:
@@ -63,18 +68,31 @@ def place_suffix(name: str) -> str | None:
     return m.group() if m and m.end() == len(name) else None
 
 
+class Home(NamedTuple):
+    """The paper's home city and province (Settings), by full and short names."""
+    city: str  # 许昌市
+    province: str  # 河南省
+    short: tuple[str, str]  # (许昌, 河南): nearest first, as divisions.pick takes them
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Home":
+        return cls(settings.city, settings.province, (settings.city_short, settings.province_short))
+
+
 def find(text: Text, settings: Settings) -> list[Found]:
-    named = _named(text, settings)
-    found = sorted([*_suffixed(text, settings, sorted(f.end for f in named)), *named], key=lambda f: (f.start, -f.end))
-    return _contain(_distinct(found), settings)
+    home = Home.of(settings)
+    named = _named(text, home)
+    found = sorted([*_suffixed(text, home, sorted(f.end for f in named)), *named], key=lambda f: (f.start, -f.end))
+    return _contain(_distinct(found), home)
 
 
-def _suffixed(text: Text, settings: Settings, named_ends: list[int]) -> list[Found]:
+def _suffixed(text: Text, home: Home, named_ends: list[int]) -> list[Found]:
     """Names ending in a suffix; one starts after a place known by name printed before it in a row
     (鄂尔多斯市鄂托克旗|乌兰镇), and a known division is taken however rjieba cut it (将官|池镇)."""
     table = lexicon.suffix_table("places_suffixes.txt")
     stop = _stop()
     generic = lexicon.wordset("places_stop.txt")
+    glue = _glue()
     out = []
     for m in _pattern().finditer(text.text):
         if _inside_word(text, m.start(), m.end()):
@@ -84,14 +102,14 @@ def _suffixed(text: Text, settings: Settings, named_ends: list[int]) -> list[Fou
             start = _chain_start(text, start, m.start())
             k = bisect_right(named_ends, m.start() - 2) - 1  # the last known name ending in the prefix
             start = max(start, named_ends[k]) if k >= 0 else start
-        if start > 0 and divisions.lookup(text.text[start - 1:m.end()]):
+        if text.text[start - 1:start] in glue and divisions.lookup(text.text[start - 1:m.end()]):
             start -= 1  # a division whose name starts with a function word (将官池镇)
         start = _unglue(text, start, m.start(), m.end())
         name = text.text[start:m.end()]
         if m.start() - start < 2 or name in generic or \
                 (_common(text, start, m.end(), m.start()) and not divisions.lookup(name)):
             continue
-        canonical, printed, level = _canonical(name, table[m.group()], settings)
+        canonical, printed, level = _canonical(name, table[m.group()], home)
         out.append(Found("place", canonical, printed, start, m.end(), level))
     return out
 
@@ -125,9 +143,9 @@ def _unglue(text: Text, start: int, suffix: int, end: int) -> int:
     及|王庄村): one that also starts names (和平街道) only when the rest is a known division or
     rjieba reads it as a word of its own, and never off a known division (将官池镇)."""
     glue = _glue()
-    while not divisions.lookup(text.text[start:end]):
+    while True:
         word = next((w for w in (text.text[start:start + 2], text.text[start]) if w in glue), None)
-        if word is None or suffix - start - len(word) < 2:
+        if word is None or suffix - start - len(word) < 2 or divisions.lookup(text.text[start:end]):
             break
         i = text.token_at(start)
         alone = text.token_starts[i] == start and text.tokens[i][0] == word and text.tokens[i][1] in _GLUE_TAGS
@@ -143,13 +161,14 @@ def _glue() -> dict[str, bool]:
     return {row[0]: row[-1] == "name" for row in lexicon.rows("places_glue.txt")}
 
 
-def _canonical(name: str, level: str, settings: Settings) -> tuple[str, str, str]:
+def _canonical(name: str, level: str, home: Home) -> tuple[str, str, str]:
     """(name, as printed, level): the home city and province by their short names (许昌, 河南),
     known places by their canonical names and levels (郑州市 -> 郑州, 禹州市 is a county)."""
-    if name == settings.city:
-        return settings.city_short, name, level
-    if name == settings.province:
-        return settings.province_short, name, "province"
+    city, province = home.short
+    if name == city or name == home.city:
+        return city, name, "city"
+    if name == province or name == home.province:
+        return province, name, "province"
     if name in known():
         canonical, level = known()[name]
         return canonical, name, level
@@ -189,31 +208,28 @@ def _common(text: Text, start: int, end: int, suffix: int) -> bool:
     return text.token_starts[k] == start and start + len(word) == suffix and tag in _VAGUE_TAGS
 
 
-def _named(text: Text, settings: Settings) -> list[Found]:
+def _named(text: Text, home: Home) -> list[Found]:
     """Places known by name (and the home city and province) printed as whole words: the longest
     name starting at a word start. One set look-up per word start, on its first two characters."""
-    names, firsts, longest = _names()
-    home = {settings.city_short: "city", settings.province_short: "province"}
+    names, firsts = _names(*home.short)
     s, tokens, starts = text.text, text.tokens, text.token_starts
     out = []
-    for i in [i for i, start in enumerate(starts) if s[start:start + 2] in firsts or s[start:start + 2] in home]:
+    for i in [i for i, start in enumerate(starts) if s[start:start + 2] in firsts]:
         start = end = starts[i]
-        hit = None
+        longest, hit = firsts[s[start:start + 2]], None
         for j in range(i, min(i + _MAX_TOKENS, len(tokens))):
             end += len(tokens[j][0])
             if end - start > longest:
                 break
-            if s[start:end] in names or s[start:end] in home:
+            if s[start:end] in names:
                 hit = (j, end)
-        if hit is None or not _whole(text, i, *hit, settings):
-            continue
-        name = s[start:hit[1]]
-        canonical, level = (name, home[name]) if name in home else known()[name]
-        out.append(Found("place", canonical, name, start, hit[1], level))
+        if hit is not None and _whole(text, i, *hit, home):
+            canonical, name, level = _canonical(s[start:hit[1]], "", home)
+            out.append(Found("place", canonical, name, start, hit[1], level))
     return out
 
 
-def _whole(text: Text, first: int, last: int, end: int, settings: Settings) -> bool:
+def _whole(text: Text, first: int, last: int, end: int, home: Home) -> bool:
     """Whether a known name read from words first..last is meant as a place: one word of a name's
     kind, or several making three characters or more (粤港澳大湾区). A prefecture city's short form
     read as an ordinary noun (日照, 长治) is taken only in the home province."""
@@ -222,12 +238,11 @@ def _whole(text: Text, first: int, last: int, end: int, settings: Settings) -> b
         return len(name) >= 3
     tag = text.tokens[first][1]
     if tag in _NOT_NAME_TAGS or (tag == "n" and known().get(name, ("", ""))[1] == "city"):
-        return _at_home(name, settings)
+        return _at_home(name, home.short)
     return True
 
 
-def _at_home(name: str, settings: Settings) -> bool:
-    home = _home(settings)
+def _at_home(name: str, home: tuple[str, str]) -> bool:
     return name in home or any(d.name in home or home[1] in d.above for d in divisions.lookup(name))
 
 
@@ -243,15 +258,14 @@ def _distinct(found: list[Found]) -> list[Found]:
     return out
 
 
-def _contain(found: list[Found], settings: Settings) -> list[Found]:
+def _contain(found: list[Found], home: Home) -> list[Found]:
     """Each place with the place it lies in, and its level, from the division it names: the one
     inside the place printed right before it (襄城县库庄镇), else the one a chain printed elsewhere
     on the page implies, else the home city's or province's (divisions.pick). A place the divisions
     do not know lies in the place printed right before it, when that is a larger one."""
-    home = _home(settings)
     before = [p if p is not None and p.end == f.start and _rank(p) < _rank(f) else None
               for p, f in zip([None, *found], found)]
-    chosen = [divisions.pick(_candidates(f), p.name, home) if p else None for f, p in zip(found, before)]
+    chosen = [divisions.pick(_candidates(f), p.name, home.short) if p else None for f, p in zip(found, before)]
     implied: dict[str, str] = {}  # canonical name -> what it lies in, from the divisions chains named
     for d in filter(None, chosen):
         for name, parent in zip((d.name, *d.above), d.above):
@@ -259,13 +273,25 @@ def _contain(found: list[Found], settings: Settings) -> list[Found]:
     out = []
     for f, p, d in zip(found, before, chosen):
         if p is None and f.name not in implied:
-            d = divisions.pick(_candidates(f), None, home)
-        parent = d.parent if d else p.name if p else implied.get(f.name)
-        if parent is None and f.name == settings.city_short:
-            parent = settings.province_short
+            d = divisions.pick(_candidates(f), None, home.short)
+        parent = d.parent if d else p.name if p else implied.get(f.name) or _named_after(f)
+        if parent is None and f.name == home.short[0]:
+            parent = home.short[1]
         facts = (("containedIn", parent),) if parent else ()
         out.append(Found(f.kind, f.name, f.surface, f.start, f.end, d.level if d else f.subtype, facts))
     return out
+
+
+def _named_after(f: Found) -> str | None:
+    """The division a landmark or area is named with lies in it (许昌东站 ⊂ 许昌, 襄城县产业集聚区
+    ⊂ 襄城县); a road is not (北京路 is no road of Beijing's)."""
+    if f.subtype not in _NAMED_AFTER:
+        return None
+    for k in range(len(f.surface) - 2, 1, -1):
+        canonical, level = known().get(f.surface[:k], ("", "region"))
+        if level not in _FOREIGN:
+            return canonical
+    return None
 
 
 def containers(found: list[Found], settings: Settings) -> list[Found]:
@@ -281,7 +307,7 @@ def containers(found: list[Found], settings: Settings) -> list[Found]:
             continue
         have.add(name)
         candidates = divisions.lookup(name)
-        d = divisions.pick(candidates, None, _home(settings)) or (candidates[0] if len(candidates) == 1 else None)
+        d = divisions.pick(candidates, None, Home.of(settings).short) or (candidates[0] if len(candidates) == 1 else None)
         facts = (("containedIn", d.parent),) if d and d.parent else ()
         out.append(Found("place", name, name, at, at, d.level if d else None, facts))
         todo.extend((value, at) for _, value in facts)
@@ -290,10 +316,6 @@ def containers(found: list[Found], settings: Settings) -> list[Found]:
 
 def _candidates(f: Found) -> tuple[Division, ...]:
     return divisions.lookup(f.surface) or divisions.lookup(f.name)
-
-
-def _home(settings: Settings) -> tuple[str, str]:
-    return settings.city_short, settings.province_short
 
 
 def _rank(f: Found) -> int:
