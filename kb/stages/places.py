@@ -68,25 +68,25 @@ def place_suffix(name: str) -> str | None:
     return m.group() if m and m.end() == len(name) else None
 
 
-class Home(NamedTuple):
+class _Home(NamedTuple):
     """The paper's home city and province (Settings), by full and short names."""
     city: str  # 许昌市
     province: str  # 河南省
     short: tuple[str, str]  # (许昌, 河南): nearest first, as divisions.pick takes them
 
     @classmethod
-    def of(cls, settings: Settings) -> "Home":
+    def of(cls, settings: Settings) -> "_Home":
         return cls(settings.city, settings.province, (settings.city_short, settings.province_short))
 
 
 def find(text: Text, settings: Settings) -> list[Found]:
-    home = Home.of(settings)
+    home = _Home.of(settings)
     named = _named(text, home)
     found = sorted([*_suffixed(text, home, sorted(f.end for f in named)), *named], key=lambda f: (f.start, -f.end))
     return _contain(_distinct(found), home)
 
 
-def _suffixed(text: Text, home: Home, named_ends: list[int]) -> list[Found]:
+def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
     """Names ending in a suffix; one starts after a place known by name printed before it in a row
     (鄂尔多斯市鄂托克旗|乌兰镇), and a known division is taken however rjieba cut it (将官|池镇)."""
     table = lexicon.suffix_table("places_suffixes.txt")
@@ -161,7 +161,7 @@ def _glue() -> dict[str, bool]:
     return {row[0]: row[-1] == "name" for row in lexicon.rows("places_glue.txt")}
 
 
-def _canonical(name: str, level: str, home: Home) -> tuple[str, str, str]:
+def _canonical(name: str, level: str, home: _Home) -> tuple[str, str, str]:
     """(name, as printed, level): the home city and province by their short names (许昌, 河南),
     known places by their canonical names and levels (郑州市 -> 郑州, 禹州市 is a county)."""
     city, province = home.short
@@ -208,7 +208,7 @@ def _common(text: Text, start: int, end: int, suffix: int) -> bool:
     return text.token_starts[k] == start and start + len(word) == suffix and tag in _VAGUE_TAGS
 
 
-def _named(text: Text, home: Home) -> list[Found]:
+def _named(text: Text, home: _Home) -> list[Found]:
     """Places known by name (and the home city and province) printed as whole words: the longest
     name starting at a word start. One set look-up per word start, on its first two characters."""
     names, firsts = _names(*home.short)
@@ -229,7 +229,7 @@ def _named(text: Text, home: Home) -> list[Found]:
     return out
 
 
-def _whole(text: Text, first: int, last: int, end: int, home: Home) -> bool:
+def _whole(text: Text, first: int, last: int, end: int, home: _Home) -> bool:
     """Whether a known name read from words first..last is meant as a place: one word of a name's
     kind, or several making three characters or more (粤港澳大湾区). A prefecture city's short form
     read as an ordinary noun (日照, 长治) is taken only in the home province."""
@@ -258,7 +258,7 @@ def _distinct(found: list[Found]) -> list[Found]:
     return out
 
 
-def _contain(found: list[Found], home: Home) -> list[Found]:
+def _contain(found: list[Found], home: _Home) -> list[Found]:
     """Each place with the place it lies in, and its level, from the division it names: the one
     inside the place printed right before it (襄城县库庄镇), else the one a chain printed elsewhere
     on the page implies, else the home city's or province's (divisions.pick). A place the divisions
@@ -307,7 +307,7 @@ def containers(found: list[Found], settings: Settings) -> list[Found]:
             continue
         have.add(name)
         candidates = divisions.lookup(name)
-        d = divisions.pick(candidates, None, Home.of(settings).short) or (candidates[0] if len(candidates) == 1 else None)
+        d = divisions.pick(candidates, None, _Home.of(settings).short) or (candidates[0] if len(candidates) == 1 else None)
         facts = (("containedIn", d.parent),) if d and d.parent else ()
         out.append(Found("place", name, name, at, at, d.level if d else None, facts))
         todo.extend((value, at) for _, value in facts)
