@@ -1,6 +1,7 @@
-"""Places on invented text: known places without a suffix, containment from the divisions'
-hierarchy (and never a guess between namesakes), countries and world places, regions, and the
-left edge of a name (no preposition or conjunction glued on, 共和国 whole)."""
+"""Places on invented text (the divisions named are real): known places without a suffix,
+containment from the divisions' hierarchy (and never a guess between namesakes), countries and
+world places, regions, and the left edge of a name (no preposition or conjunction glued on,
+共和国 whole)."""
 from __future__ import annotations
 
 import pytest
@@ -46,7 +47,8 @@ HIERARCHY = [
     ("他到郑州市参会。", "郑州", "河南"),  # a city in its province
     ("他来自河南省。", "河南", "中国"),  # a province in the country
     ("他在纽约访问。", "纽约", "美国"),  # a world city in its country
-    ("灵井镇霍庄村的村民。", "霍庄村", "灵井镇"),  # no data on villages: the printed chain
+    ("西许村的村民。", "西许村", "张桥镇"),  # a village of the home city in its town
+    ("灵井镇东湖村的村民。", "东湖村", "灵井镇"),  # a place the data lacks: the printed chain
 ]
 
 
@@ -72,6 +74,9 @@ NAMESAKES = [
     ("新华区开展活动。", DEFAULT, "新华区", "平顶山"),  # the one in the home province
     ("新华区开展活动。", HEBEI, "新华区", "石家庄"),  # two in 河北: the one in the home city
     ("城关镇开展活动。", HEBEI, "城关镇", None),  # many, none in the home city or province
+    ("霍庄村的村民。", DEFAULT, "霍庄村", None),  # two in the home city
+    ("灵井镇霍庄村的村民。", DEFAULT, "霍庄村", "灵井镇"),
+    ("魏都区孙庄社区的居民。", DEFAULT, "孙庄社区", "七里店街道"),  # three: the one in 魏都区, in its town
 ]
 
 
@@ -125,3 +130,4 @@ def test_divisions_hierarchy_from_the_package_data():
     assert (town.level, town.above) == ("town", ("襄城县", "许昌", "河南", "中国"))
     assert [d.name for d in divisions.lookup("许昌市")] == ["许昌"]
     assert len(divisions.lookup("朝阳区")) == 2
+    assert [d.above[0] for d in divisions.villages("许昌市")["白南村"]] == ["花石镇"]

@@ -24,6 +24,8 @@ from kb.errors import ConfigError
 _CHINA = "中国"
 _LEVELS = ("province", "city", "county", "town")  # china_location.txt's levels, by indentation
 _ROW = re.compile(r"^(\t{0,3})([^\t\r\n]+)(?:\t\d+\t([^\t\r\n]+))?\r?$", re.M)  # villages (4 tabs) skipped
+_VILLAGE_ROW = re.compile(r"^(\t{2,4})([^\t\r\n]+)", re.M)  # a city's counties, towns and villages
+_NEXT_CITY = re.compile(r"^\t?[^\t]", re.M)  # the row that ends a city's block
 _PLACEHOLDER = "直辖"  # 省直辖行政区划: no division of its own, its children belong to the one above
 
 
@@ -46,11 +48,15 @@ def _dictionary() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
+def _china_text() -> str:
+    with zipfile.ZipFile(_dictionary() / "china_location.zip") as archive:
+        return archive.read("china_location.txt").decode("utf-8")
+
+
 @lru_cache(maxsize=1)
 def china() -> tuple[Division, ...]:
     """Every province, prefecture, county and town, from china_location.zip."""
-    with zipfile.ZipFile(_dictionary() / "china_location.zip") as archive:
-        data = archive.read("china_location.txt").decode("utf-8")
+    data = _china_text()
     out: list[Division] = []
     path: list[tuple[str, str]] = []  # (full, canonical) of the rows above the current one
     for m in _ROW.finditer(data):
@@ -65,6 +71,32 @@ def china() -> tuple[Division, ...]:
         path.append((full, name))
         out.append(Division(name, full, level, (*above, _CHINA)))
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def villages(city: str) -> dict[str, tuple[Division, ...]]:
+    """The villages and residents' communities of one prefecture-level city (its full name, 许昌市)
+    by name, each in its town: only a home city's are read (the country has some 650,000)."""
+    found = [d for d in lookup(city) if d.level == "city"]
+    if len(found) != 1:
+        return {}
+    data = _china_text()
+    head = re.search(rf"^\t{re.escape(city)}\t.*$", data, re.M)
+    if head is None:
+        return {}
+    tail = _NEXT_CITY.search(data, head.end() + 1)
+    county = town = None
+    table: dict[str, list[Division]] = {}
+    for m in _VILLAGE_ROW.finditer(data, head.end(), tail.start() if tail else len(data)):
+        depth, name = len(m.group(1)), m.group(2)
+        if depth == 2:
+            county, town = (None if _PLACEHOLDER in name else name), None
+        elif depth == 3:
+            town = name
+        else:
+            above = (*filter(None, (town, county)), found[0].name, *found[0].above)
+            table.setdefault(name, []).append(Division(name, name, "village", above))
+    return {name: tuple(ds) for name, ds in table.items()}
 
 
 @lru_cache(maxsize=1)

@@ -265,7 +265,7 @@ def _contain(found: list[Found], home: _Home) -> list[Found]:
     do not know lies in the place printed right before it, when that is a larger one."""
     before = [p if p is not None and p.end == f.start and _rank(p) < _rank(f) else None
               for p, f in zip([None, *found], found)]
-    chosen = [divisions.pick(_candidates(f), p.name, home.short) if p else None for f, p in zip(found, before)]
+    chosen = [divisions.pick(_candidates(f, home), p.name, home.short) if p else None for f, p in zip(found, before)]
     implied: dict[str, str] = {}  # canonical name -> what it lies in, from the divisions chains named
     for d in filter(None, chosen):
         for name, parent in zip((d.name, *d.above), d.above):
@@ -273,7 +273,7 @@ def _contain(found: list[Found], home: _Home) -> list[Found]:
     out = []
     for f, p, d in zip(found, before, chosen):
         if p is None and f.name not in implied:
-            d = divisions.pick(_candidates(f), None, home.short)
+            d = divisions.pick(_candidates(f, home), None, home.short)
         parent = d.parent if d else p.name if p else implied.get(f.name) or _named_after(f)
         if parent is None and f.name == home.short[0]:
             parent = home.short[1]
@@ -314,7 +314,10 @@ def containers(found: list[Found], settings: Settings) -> list[Found]:
     return out
 
 
-def _candidates(f: Found) -> tuple[Division, ...]:
+def _candidates(f: Found, home: _Home) -> tuple[Division, ...]:
+    """The divisions a place may be; villages only among the home city's."""
+    if f.subtype == "village":
+        return divisions.villages(home.city).get(f.surface, ())
     return divisions.lookup(f.surface) or divisions.lookup(f.name)
 
 
