@@ -29,6 +29,7 @@ _NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "d", "a", "ad", "an", "c", "p", "q"
                             "u", "uj", "ul", "uz", "zg", "y", "e", "o"})
 _GLUE_TAGS = frozenset({"p", "c"})
 _FOREIGN = frozenset({"country", "locality", "region"})
+_AREA = "地区"  # what a region may be printed with
 _NAMED_AFTER = frozenset({"landmark", "area"})  # levels of places_suffixes.txt that take their division's name
 
 
@@ -106,12 +107,26 @@ def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
             start -= 1  # a division whose name starts with a function word (将官池镇)
         start = _unglue(text, start, m.start(), m.end())
         name = text.text[start:m.end()]
-        if m.start() - start < 2 or name in generic or \
-                (_common(text, start, m.end(), m.start()) and not divisions.lookup(name)):
+        if m.start() - start < 2 or name in generic or not _which(text, start, m, name):
             continue
         canonical, printed, level = _canonical(name, table[m.group()], home)
         out.append(Found("place", canonical, printed, start, m.end(), level))
     return out
+
+
+def _which(text: Text, start: int, m: re.Match[str], name: str) -> bool:
+    """Whether a suffixed name names one place: not a common word, and for a suffix marked
+    "proper", a proper name before it (周围地区 names none); a known division always does."""
+    if divisions.lookup(name):
+        return True
+    if m.group() in _proper_suffixes() and not text.proper(start, m.start()):
+        return False
+    return not _common(text, start, m.end(), m.start())
+
+
+@lru_cache(maxsize=1)
+def _proper_suffixes() -> frozenset[str]:
+    return frozenset(row[0] for row in lexicon.rows("places_suffixes.txt") if row[2:] == ["proper"])
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +187,8 @@ def _canonical(name: str, level: str, home: _Home) -> tuple[str, str, str]:
     if name in known():
         canonical, level = known()[name]
         return canonical, name, level
+    if name.endswith(_AREA) and known().get(name[:-len(_AREA)], ("", ""))[1] == "region":
+        return known()[name[:-len(_AREA)]][0], name, "region"  # 亚太地区 is 亚太
     return name, name, level
 
 
