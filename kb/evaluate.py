@@ -119,7 +119,8 @@ def score_page(result: PageResult, gold: dict, fold: Fold | None = None) -> dict
                         {(p["name"], r["title"]) for p in gold["people"] for r in p["roles"]})
     scores["organizations"].add(_orgs_matched(result, gold, fold), {o["name"] for o in gold["organizations"]})
     scores["projects"].add(entities["project"], {p["name"] for p in gold["projects"]})
-    scores["places"].add(entities["place"], {p["name"] for p in gold["places"]})
+    mentioned = {n(e.name) for e in result.entities if e.kind == "place" and e.items}  # not the containers
+    scores["places"].add(mentioned, {p["name"] for p in gold["places"]})
     scores["events"].add(entities["event"], {e["name"] for e in gold["events"]})
     return scores
 

@@ -25,12 +25,13 @@ from functools import lru_cache
 
 from kb.config import Settings
 from kb.iris import QUALIFIER_SEPARATOR
-from kb.model import Entity, PageResult, Post
-from kb.stages.lexicon import rows, words
+from kb.model import Entity, Item, PageResult, Post
+from kb.stages.lexicon import alternation, rows, words
+from kb.stages.places import known
 
 NAME = "kb.identity.v2"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLACE_LEVELS = {"province", "city", "country"}
+_PLACE_LEVELS = {"province", "city", "country", "locality"}
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -57,7 +58,13 @@ def is_elsewhere(organization: str, home: tuple[str, ...]) -> bool:
     襄城县人民医院 may be (a county of the home city): unclear, so not elsewhere."""
     if is_home(organization, home):
         return False
-    return any(mark in organization for mark in _elsewhere_marks() if not any(mark in h for h in home))
+    return _elsewhere(home).search(organization) is not None
+
+
+@lru_cache(maxsize=8)
+def _elsewhere(home: tuple[str, ...]) -> re.Pattern[str]:
+    """The marks of elsewhere, less those inside a home name (河南 in 河南省), as one pattern."""
+    return re.compile(alternation(mark for mark in _elsewhere_marks() if not any(mark in h for h in home)))
 
 
 def person_qualifiers(posts: tuple[Post, ...], home: tuple[str, ...]) -> dict[tuple[str, str], str]:
@@ -98,8 +105,9 @@ def event_date(entity: Entity) -> str | None:
 
 @lru_cache(maxsize=1)
 def _elsewhere_marks() -> tuple[str, ...]:
-    """Provinces, cities and countries (full and short names) and the marks of a national body."""
-    places = {name for row in rows("places_known.txt") if row[-1] in _PLACE_LEVELS for name in row[:-1]}
+    """Provinces, cities and countries (full and short names, kb.stages.places) and the marks of a
+    national body."""
+    places = {name for name, (_, level) in known().items() if level in _PLACE_LEVELS}
     return tuple(sorted(places | set(words("identity_national.txt"))))
 
 

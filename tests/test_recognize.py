@@ -32,6 +32,12 @@ TEXT = "持有日兴证券公司股份的人来到京津冀，北京市怀柔县
      ["北京市", "怀柔县民政局"], []),
     # the model cut a known name into short forms: the rules' name stays
     ([("place", "京津冀")], [("place", "京"), ("place", "津冀")], ["京津冀"], []),
+    # a place of the rules inside a longer name of another kind: the model's name
+    ([("place", "北京市")], [("organization", "北京市怀柔县民政局")], [], ["北京市怀柔县民政局"]),
+    # a glue word the model took on: the rules' name (经王岗镇 -> 王岗镇)
+    ([("place", "京津冀")], [("place", "到京津冀")], ["京津冀"], []),
+    # the model's name ends before the rules' suffix: the rules' name
+    ([("place", "京津冀")], [("place", "京津")], ["京津冀"], []),
     # nothing overlaps: both stay
     ([("place", "京津冀")], [("organization", "日兴证券公司")], ["京津冀"], ["日兴证券公司"]),
 ])

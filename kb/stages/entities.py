@@ -50,6 +50,7 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     mentions = tuple(_mention(text, index, f) for f in found) if index else ()
     page_posts = _posts(text, index, found_posts)
     implied = [p.organization for p in found_posts if _implied(p)]
+    implied += places.containers(found, settings)  # what the page's places lie in, though not printed
     return mentions, _entities(mentions, [*found, *implied], page_posts, items), page_posts
 
 
@@ -94,12 +95,10 @@ def _home_reports(text: Text, index: ItemIndex, settings: Settings) -> list[tupl
 
 
 def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list[Found]]:
-    """The rules' organizations and places against the model's, where they overlap. The rules'
-    reading stays on the same span (with its full name and facts), for a short form the rules
-    expanded (市司法局) unless the model reads a longer name printed before it (抚顺市纪委), where
-    the model ran two of the rules' names together, and where it cut a known name into
-    one-character short forms (京津冀 as 京 + 津冀). Elsewhere the model's boundaries win
-    (持有日兴证券公司 -> 日兴证券公司): a suffix marks where a name ends, not where it starts."""
+    """The rules' organizations and places against the model's, where they overlap: where the
+    rules read better (_rules_read_better) their name stays; elsewhere the model's boundaries win,
+    since a suffix marks where a name ends, not where it starts (持有日兴证券公司 -> 日兴证券公司),
+    and a place may begin a longer name (香港马会)."""
     model = sorted(model, key=lambda f: f.start)
     starts = [f.start for f in model]
     inside = Counter(i for r in rule for i in _overlapping(model, starts, r)
@@ -108,16 +107,25 @@ def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list
     kept = []
     for r in rule:
         overlapping = _overlapping(model, starts, r)
-        if not overlapping or any(_rules_read_better(r, model[i], inside[i]) for i in overlapping):
+        if not overlapping or any(_rules_read_better(r, model[i], inside[i], len(overlapping) == 1) for i in overlapping):
             kept.append(r)
             dropped.update(overlapping)
     return kept, [f for i, f in enumerate(model) if i not in dropped]
 
 
-def _rules_read_better(r: Found, m: Found, inside: int) -> bool:
-    same = (m.start, m.end) == (r.start, r.end)
-    expanded = r.name != r.surface and m.start >= r.start
-    return same or expanded or inside > 1 or m.end - m.start == 1
+def _rules_read_better(r: Found, m: Found, inside: int, alone: bool) -> bool:
+    """Whether the rules' name r is read better than the model's m, which overlaps it: the same
+    span (r has the full name and facts); a short form the rules expanded (市司法局), unless m prints
+    a longer name before it (抚顺市纪委); two of the rules' names m ran together; a one-character
+    short form m cut out (京 of 京津冀); r's suffix past the end of m, the one name m reads there
+    (米兰小区, but not 北京市 + 怀柔县民政局); a glue word m took on (经王岗镇)."""
+    if (m.start, m.end) == (r.start, r.end) or inside > 1 or m.end - m.start == 1:
+        return True
+    if r.name != r.surface:
+        return m.start >= r.start
+    if alone and m.start == r.start and m.end < r.end:
+        return True
+    return m.end == r.end and m.start == r.start - 1 and m.surface[0] in lexicon.wordset("places_glue.txt")
 
 
 def _overlapping(model: list[Found], starts: list[int], f: Found) -> list[int]:
