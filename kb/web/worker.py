@@ -87,7 +87,7 @@ class Worker:
         except KbError as exc:
             print(f"kb query worker: {exc}", file=sys.stderr)
 
-    def run(self, job: Job) -> None:
+    def run(self, job: Job, again: bool = True) -> None:
         writer = None
         try:
             result = execute(self.open(job), job.query, job.default_graphs, job.named_graphs)
@@ -99,7 +99,14 @@ class Worker:
             writer.finish(*results.write(result, fmt, writer, job.max_rows))
         except KbError as exc:
             write_frame(self.out, b"E", error_to_json(exc))
-        except (OSError, ValueError, RuntimeError, SyntaxError, TypeError) as exc:  # raised mid-evaluation
+        except OSError as exc:
+            if again and (writer is None or not writer.started):
+                # a read-only store opened before the writer compacted may name files gone since:
+                # open it anew (it then sees the files that are there) and run the query again
+                self.store = None
+                return self.run(job, again=False)
+            write_frame(self.out, b"E", error_to_json(QueryError(f"query failed: {exc}")))
+        except (ValueError, RuntimeError, SyntaxError, TypeError) as exc:  # raised mid-evaluation
             write_frame(self.out, b"E", error_to_json(QueryError(f"query failed: {exc}")))
         self.out.flush()
 
