@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_in_memory", False, "answer SPARQL from an in-memory copy of the store in each query worker"),
     Setting("page_cache_mb", 128, "megabytes of rendered entity pages (compressed) each server process keeps"),
     Setting("access_log", False, "log every request (uvicorn's access log; off: it cost ~10% of a cached page)"),
+    Setting("corrections", None, "the editors' corrections file (default: corrections.tsv in the data dir)"),
 )
 
 
@@ -50,6 +51,7 @@ class Settings:
     query_in_memory: bool = False
     page_cache_mb: int = 128
     access_log: bool = False
+    corrections: Path | None = None
 
     @property
     def city_short(self) -> str:
@@ -89,7 +91,7 @@ def _coerce(setting: Setting, value: Any) -> Any:
     kind = type(setting.default) if setting.default is not None else str
     if kind is bool:
         return _flag(setting, value)
-    if setting.name == "data_dir":
+    if setting.name in ("data_dir", "corrections"):
         return Path(value)
     try:
         return kind(value)

@@ -1,0 +1,529 @@
+"""An editor's corrections, kept as data: a plain-text file the newsroom keeps under version
+control, applied again by every `kb build` and `kb add`, so that no rebuild undoes them.
+
+The file (corrections.tsv in the data dir, or --corrections / $KB_CORRECTIONS) holds one
+correction a line, seven tab-separated fields; lines starting with '#' are comments:
+
+    id  when (UTC)            by      operation  target          value        reason
+    3   2026-12-03T09:30:00Z  王编辑  merge      person/张平     person/张 平  the same official
+
+Targets are IRIs written relative to the KB's base (person/史根治), so the file serves any base.
+
+    reject  ENTITY | MENTION | POST   it disappears from the KB, its pages and the dumps
+    merge   KEEP  OTHER               OTHER's names, mentions and posts go to KEEP; OTHER answers 301
+    rename  ENTITY  NEW_NAME          its schema:name (the old one stays an alternateName); the IRI stays
+    retype  ENTITY  CLASS             its class, within its kind (schema:GovernmentOrganization)
+
+They are applied where the data model still holds the facts, deterministically: to each page's
+result before it is mapped to RDF (`apply_page`, in kb.build's workers: rejected mentions, posts
+and entities dropped, merged names rewritten to the surviving entity's), and to the resolved
+entities before the entities graph is mapped (`apply_entities`: renames, retypes). Each correction
+is described in its own named graph (kb.rdf.correction_quads); every fact it changed points to it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+
+from kb import rdf
+from kb.config import Settings
+from kb.errors import KbError
+from kb.iris import KIND_PATHS, QUALIFIER_SEPARATOR, Minter, segment
+from kb.model import Entity, Item, Mention, PageResult, Post
+from kb.vocab import PREFIXES
+
+FILE_NAME = "corrections.tsv"
+APPLIED = "corrections.json"  # in a snapshot: the corrections it applied, and those that matched nothing
+FIELDS = ("id", "when", "by", "operation", "target", "value", "reason")
+OPERATIONS = ("reject", "merge", "rename", "retype")
+HEADER = (f"# kb corrections, one a line, tab-separated: {', '.join(FIELDS)}\n"
+          "# targets are IRIs relative to the KB's base; see the editor's guide in README.md\n")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+PLACE_SUBTYPES = frozenset({"province", "city", "county", "town", "village"})  # kb.rdf.SUBTYPES of places
+FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}  # facts naming an entity
+KINDS = {path: kind for kind, path in KIND_PATHS.items()}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_ENTITY = re.compile(r"^(%s)/[^/]+(/\d{4}-\d{2}-\d{2})?$" % "|".join(KINDS))
+_MENTION = re.compile(r"^mention/[^/]+/\d+-\d+$")
+_POST = re.compile(r"^post/[^/]+/\d+$")
+
+
+class CorrectionError(KbError):
+    """A corrections file, or a correction, that cannot be applied."""
+
+    http_status = 400
+
+
+@dataclass(frozen=True)
+class Correction:
+    id: str
+    when: str  # UTC, TIME_FORMAT
+    by: str  # the editor
+    operation: str  # one of OPERATIONS
+    target: str  # an IRI relative to the base: what is corrected (merge: the entity that stays)
+    value: str  # merge: the entity merged away; rename: the new name; retype: the class; reject: ""
+    reason: str
+    line: int = field(default=0, compare=False)
+
+    def __str__(self) -> str:
+        what = {"reject": f"reject {self.target}", "merge": f"merge {self.value} into {self.target}"}.get(
+            self.operation, f"{self.operation} {self.target} to {self.value}")
+        return f"correction {self.id} ({what}, line {self.line})"
+
+    def to_line(self) -> str:
+        return "\t".join((self.id, self.when, self.by, self.operation, self.target, self.value, self.reason))
+
+
+def path_of(settings: Settings) -> Path:
+    return settings.corrections or settings.data_dir / FILE_NAME
+
+
+def read(path: Path) -> tuple[Correction, ...]:
+    """The corrections in a file (none when there is no file); a malformed file is refused, naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorrectionError(f"cannot read the corrections file {path}: {exc}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, source: str) -> tuple[Correction, ...]:
+    found: dict[str, Correction] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != len(FIELDS):
+            raise CorrectionError(f"{source} line {number}: {len(fields)} tab-separated fields where "
+                                  f"{len(FIELDS)} are expected ({', '.join(FIELDS)})")
+        correction = Correction(*(f.strip() for f in fields), line=number)
+        problem = problem_of(correction)
+        if problem is None and correction.id in found:
+            problem = f"id {correction.id!r} is used on line {found[correction.id].line} too"
+        if problem:
+            raise CorrectionError(f"{source} line {number}: {problem}")
+        found[correction.id] = correction
+    corrections = tuple(found.values())
+    if problem := merge_problem(corrections):
+        raise CorrectionError(f"{source} {problem}")
+    return corrections
+
+
+def problem_of(c: Correction) -> str | None:
+    """What is wrong with one correction on its own, or None."""
+    try:
+        datetime.strptime(c.when, TIME_FORMAT)
+    except ValueError:
+        return f"time {c.when!r} is not a UTC time like 2026-12-03T09:30:00Z"
+    if not _ID.match(c.id):
+        return f"id {c.id!r} is not a word of letters, digits, '.', '_' and '-'"
+    if not c.by:
+        return "no editor is named (by)"
+    if not c.reason:
+        return "no reason is given"
+    if c.operation not in OPERATIONS:
+        return f"operation {c.operation!r} is not one of {', '.join(OPERATIONS)}"
+    patterns = (_ENTITY, _MENTION, _POST) if c.operation == "reject" else (_ENTITY,)
+    if problem := _iri_problem(c.target, patterns):
+        return problem
+    return _VALUE_PROBLEMS[c.operation](c)
+
+
+def _iri_problem(path: str, patterns: tuple[re.Pattern, ...]) -> str | None:
+    if "://" in path:
+        return f"{path!r}: write IRIs relative to the KB's base (person/史根治, not http://…/person/史根治)"
+    if not any(p.match(path) for p in patterns):
+        what = "an entity, mention or post" if len(patterns) > 1 else "an entity"
+        return f"{path!r} is not the IRI of {what} (person/…, organization/…, project/…, place/…, event/…" + (
+            ", mention/<page>/<start>-<end>, post/<page>/<n>)" if len(patterns) > 1 else ")")
+    if canonical(path) != path:
+        return f"{path!r} is not written the way kb writes it: {canonical(path)}"
+    return None
+
+
+def _merge_value(c: Correction) -> str | None:
+    if problem := _iri_problem(c.value, (_ENTITY,)):
+        return problem
+    if c.value == c.target:
+        return f"cannot merge {c.target} into itself"
+    if kind_of(c.value) != kind_of(c.target):
+        return f"cannot merge {c.value} ({kind_of(c.value)}) into {c.target} ({kind_of(c.target)}): kinds differ"
+    return None
+
+
+def _retype_value(c: Correction) -> str | None:
+    found = classes().get(c.value)
+    if found is None:
+        return f"class {c.value!r} is not one kb gives entities; use one of {', '.join(sorted(classes()))}"
+    if found[0] != kind_of(c.target):
+        return (f"{c.target} is a(n) {kind_of(c.target)} and {c.value} a class of {found[0]}s: a retype "
+                f"keeps the kind (reject it instead)")
+    return None
+
+
+_VALUE_PROBLEMS = {
+    "reject": lambda c: "reject takes no value" if c.value else None,
+    "merge": _merge_value,
+    "rename": lambda c: None if c.value and c.value.isprintable() else f"new name {c.value!r} is empty or unprintable",
+    "retype": _retype_value,
+}
+
+
+def merge_problem(corrections: Iterable[Correction]) -> str | None:
+    """Merges must form chains that end: none merged twice, no cycle."""
+    into: dict[str, Correction] = {}
+    for c in corrections:
+        if c.operation == "merge":
+            if c.value in into:
+                return f"line {c.line}: {c.value} is merged into {into[c.value].target} on line {into[c.value].line}"
+            into[c.value] = c
+    for c in into.values():
+        chain = [c.value, c.target]
+        while chain[-1] in into:
+            if chain[-1] in chain[:-1]:
+                lines = sorted({into[p].line for p in chain[:-1]})
+                return f"lines {', '.join(map(str, lines))}: merges make a cycle: {' -> '.join(chain)}"
+            chain.append(into[chain[-1]].target)
+    return None
+
+
+def canonical(path: str) -> str:
+    """An IRI path as kb mints it: each segment decoded, then encoded the way kb.iris does."""
+    return "/".join(segment(unquote(part)) for part in path.split("/"))
+
+
+def kind_of(path: str) -> str:
+    return KINDS.get(path.split("/", 1)[0], "")
+
+
+def entity_key(path: str) -> tuple[str, str, str | None]:
+    """(kind, name, qualifier) of an entity's IRI path: kb.iris.Minter.entity backwards."""
+    kind, name, *date = [unquote(part) for part in path.split("/")]
+    if date:
+        return KINDS[kind], name, date[0]
+    plain, _, qualifier = name.partition(QUALIFIER_SEPARATOR)
+    return KINDS[kind], plain, qualifier or None
+
+
+@lru_cache(maxsize=1)
+def classes() -> dict[str, tuple[str, str | None]]:
+    """What `retype` accepts: a class, as schema:X or kb:X -> (kind, subtype)."""
+    table = {_curie(cls): (kind, None) for kind, cls in rdf.ENTITY_CLASSES.items()}
+    for subtype, (*_, specific) in rdf.SUBTYPES.items():
+        table[_curie(specific)] = ("place" if subtype in PLACE_SUBTYPES else "organization", subtype)
+    return table
+
+
+def _curie(cls: ox.NamedNode | str) -> str:
+    return f"kb:{cls}" if isinstance(cls, str) else "schema:" + cls.value.removeprefix(PREFIXES["schema"])
+
+
+def class_curie(value: str) -> str:
+    """A class as an editor may give it (schema:X, kb:X, or the whole IRI) as the file writes it."""
+    if value.startswith(PREFIXES["schema"]):
+        return "schema:" + value.removeprefix(PREFIXES["schema"])
+    if "://" in value and "ontology#" in value:
+        return "kb:" + value.rsplit("#", 1)[1]
+    return value
+
+
+# --- the plan: the corrections as IRIs under one base ----------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    corrections: tuple[Correction, ...] = ()
+    rejected: dict[str, str] = field(default_factory=dict)  # IRI -> correction id
+    merged: dict[str, tuple[str, str]] = field(default_factory=dict)  # IRI -> (path of the survivor, id)
+    renamed: dict[str, tuple[str, str]] = field(default_factory=dict)  # IRI -> (new name, id)
+    retyped: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # IRI -> (subtype, id)
+
+    @classmethod
+    def of(cls, corrections: tuple[Correction, ...], base: str) -> "Plan":
+        into = {c.value: c.target for c in corrections if c.operation == "merge"}
+        plan = cls(corrections)
+        for c in corrections:
+            iri = base + c.target
+            if c.operation == "reject":
+                plan.rejected[iri] = c.id
+            elif c.operation == "merge":
+                survivor = c.target
+                while survivor in into:  # a chain ends at the entity that stays (merge_problem: no cycle)
+                    survivor = into[survivor]
+                plan.merged[base + c.value] = (survivor, c.id)
+            elif c.operation == "rename":
+                plan.renamed[iri] = (c.value, c.id)
+            else:
+                plan.retyped[iri] = (classes()[c.value][1], c.id)
+        return plan
+
+    def changes_pages(self) -> bool:
+        return bool(self.rejected or self.merged)
+
+
+def plan_for(settings: Settings) -> Plan:
+    """The plan of the settings' corrections file under the settings' base; read again only when
+    the file changes (each build worker reads it once)."""
+    path = path_of(settings)
+    try:
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        version = None
+    return _plan(str(path), version, settings.base)
+
+
+@lru_cache(maxsize=4)
+def _plan(path: str, version: tuple[int, int] | None, base: str) -> Plan:
+    return Plan.of(read(Path(path)) if version else (), base)
+
+
+# --- applied to one page, before it is mapped ------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageFix:
+    """A page's result with the corrections made, and what they did."""
+
+    result: PageResult
+    dropped_posts: frozenset[int] = frozenset()  # positions (kb.rdf.ordered_posts) of rejected posts
+    notes: tuple[tuple[str, str], ...] = ()  # (IRI of a fact the corrections changed, correction id)
+    matched: tuple[str, ...] = ()  # the corrections that changed this page
+
+    @property
+    def roles(self) -> list[str]:
+        posts = rdf.ordered_posts(self.result.posts)
+        return sorted({p.title for i, p in enumerate(posts) if i not in self.dropped_posts})
+
+
+Fate = tuple[str, str | None, str | None]  # (correction id, the surviving name or None if rejected, its qualifier)
+
+
+class _PageFixer:
+    def __init__(self, result: PageResult, plan: Plan, mint: Minter) -> None:
+        self.page, self.plan, self.mint = result.page, plan, mint
+        self.named = rdf.page_namer(result, mint)
+        self.notes: set[tuple[str, str]] = set()
+        self.matched: set[str] = set()
+
+    def fate(self, iri: ox.NamedNode) -> Fate | None:
+        if cid := self.plan.rejected.get(iri.value):
+            return cid, None, None
+        if iri.value in self.plan.merged:
+            path, cid = self.plan.merged[iri.value]
+            _, name, qualifier = entity_key(path)
+            return cid, name, qualifier
+        return None
+
+    def note(self, iri: ox.NamedNode, cid: str) -> None:
+        self.notes.add((iri.value, cid))
+        self.matched.add(cid)
+
+    def item(self, item: Item) -> Item:
+        changed = {}
+        for role in ("reporters", "correspondents", "photographers"):
+            names = []
+            for name in getattr(item, role):
+                fate = self.fate(self.named("person", name))
+                if fate is not None:
+                    self.note(self.mint.item(self.page.id, item.index), fate[0])
+                names.append(name if fate is None else fate[1])
+            changed[role] = tuple(dict.fromkeys(n for n in names if n is not None))
+        return replace(item, **changed)
+
+    def mentions(self, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+        kept = []
+        for m in mentions:
+            item = self.mint.item(self.page.id, m.item)
+            span = self.mint.mention(self.page.id, *self.page.source_span(m.start, m.end)) if m.end > m.start else None
+            if span is not None and (cid := self.plan.rejected.get(span.value)):
+                self.note(item, cid)
+                continue
+            fate = self.fate(self.named(m.kind, m.name))
+            if fate is None:
+                kept.append(m)
+                continue
+            self.note(item, fate[0])
+            if fate[1] is not None:
+                kept.append(replace(m, name=fate[1]))
+                if span is not None:
+                    self.note(span, fate[0])
+        return tuple(kept)
+
+    def posts(self, posts: tuple[Post, ...]) -> tuple[tuple[Post, ...], frozenset[int]]:
+        """Posts in kb.rdf's order, so that each keeps its number; rejected ones are only marked."""
+        kept, dropped = [], set()
+        for i, post in enumerate(rdf.ordered_posts(posts)):
+            iri = self.mint.post(self.page.id, i)
+            person = self.fate(self.named("person", post.person))
+            cid = self.plan.rejected.get(iri.value) or (person[0] if person and person[1] is None else None)
+            if cid:
+                dropped.add(i)
+                self.note(self.mint.item(self.page.id, post.item), cid)
+            elif person is not None:
+                post = replace(post, person=person[1])
+                self.note(iri, person[0])
+            org = self.fate(self.mint.entity("organization", post.organization)) if post.organization else None
+            if org is not None and not cid:
+                post = replace(post, organization=org[1])
+                self.note(iri, org[0])
+            kept.append(post)
+        return tuple(kept), frozenset(dropped)
+
+    def entities(self, entities: tuple[Entity, ...]) -> tuple[Entity, ...]:
+        found: dict[tuple, Entity] = {}
+        for e in entities:
+            fate = self.fate(self.named(e.kind, e.name))
+            if fate is not None:
+                self.matched.add(fate[0])
+                if fate[1] is None:
+                    continue
+                e = replace(e, name=fate[1], qualifier=fate[2], alt_names=(*e.alt_names, e.name))
+            e = replace(e, facts=self.facts(e.facts))
+            key = (e.kind, e.name, e.qualifier)
+            found[key] = combined(found[key], e) if key in found else e
+        return tuple(found.values())
+
+    def facts(self, facts: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        kept = []
+        for key, value in facts:
+            fate = self.fate(self.mint.entity(FACT_KINDS[key], value)) if key in FACT_KINDS else None
+            if fate is not None:
+                self.matched.add(fate[0])
+            if fate is None or fate[1] is not None:
+                kept.append((key, value if fate is None else fate[1]))
+        return tuple(kept)
+
+
+def apply_page(result: PageResult, plan: Plan, mint: Minter) -> PageFix:
+    """The page's result with the rejects and merges made (renames and retypes are the entities')."""
+    if not plan.changes_pages():
+        return PageFix(result)
+    fixer = _PageFixer(result, plan, mint)
+    posts, dropped = fixer.posts(result.posts)
+    fixed = replace(result, items=tuple(fixer.item(i) for i in result.items), posts=posts,
+                    mentions=fixer.mentions(result.mentions), entities=fixer.entities(result.entities))
+    # an entity whose every mention on the page was rejected is no longer found on it
+    gone = _named(result, frozenset()) - _named(fixed, dropped)
+    fixed = replace(fixed, entities=tuple(e for e in fixed.entities if (e.kind, e.name) not in gone))
+    return PageFix(fixed, dropped, tuple(sorted(fixer.notes)), tuple(sorted(fixer.matched)))
+
+
+def _named(result: PageResult, dropped: frozenset[int]) -> set[tuple[str, str]]:
+    """(kind, name) of everything the page's mentions, bylines and posts name."""
+    named = {(m.kind, m.name) for m in result.mentions}
+    named |= {("person", n) for i in result.items for n in (*i.reporters, *i.correspondents, *i.photographers)}
+    for i, post in enumerate(rdf.ordered_posts(result.posts)):
+        if i not in dropped:
+            named |= {("person", post.person)} | ({("organization", post.organization)} if post.organization else set())
+    return named
+
+
+def combined(a: Entity, b: Entity) -> Entity:
+    """Two descriptions of one entity as one (`a` first)."""
+    return replace(a, alt_names=tuple(dict.fromkeys((*a.alt_names, *b.alt_names))), subtype=a.subtype or b.subtype,
+                   items=tuple(sorted({*a.items, *b.items})), facts=tuple(dict.fromkeys((*a.facts, *b.facts))))
+
+
+# --- applied to the resolved entities, before the entities graph is mapped -------------------------
+
+@dataclass(frozen=True)
+class EntityNote:
+    """What kb.rdf states beyond an entity's model: a corrected name, the corrections that changed it."""
+
+    name: str | None = None
+    corrections: tuple[str, ...] = ()
+
+
+def apply_entities(entities: tuple[Entity, ...], plan: Plan, mint: Minter, on_pages: Iterable[str]
+                   ) -> tuple[tuple[Entity, ...], dict[str, EntityNote], set[str]]:
+    """The resolved entities corrected, notes for their mapping, and the corrections that matched
+    here. `on_pages`: the corrections that matched on pages (a merge there made the survivor)."""
+    matched: set[str] = set()
+    kept: dict[str, Entity] = {}
+    moved = []
+    for e in entities:
+        iri = mint.entity(e.kind, e.name, e.qualifier).value
+        if iri in plan.rejected:
+            matched.add(plan.rejected[iri])
+        elif iri in plan.merged:  # kept from pages by a fact alone: merged here
+            moved.append((plan.merged[iri], e))
+        else:
+            kept[iri] = e
+    for (path, cid), e in moved:
+        matched.add(cid)
+        _, name, qualifier = entity_key(path)
+        e = replace(e, name=name, qualifier=qualifier, alt_names=(*e.alt_names, e.name))
+        iri = mint.at(path).value
+        kept[iri] = combined(kept[iri], e) if iri in kept else e
+    merged_into: dict[str, set[str]] = {}
+    found = matched | set(on_pages)
+    for path, cid in plan.merged.values():
+        if cid in found:
+            merged_into.setdefault(mint.at(path).value, set()).add(cid)
+    notes = {}
+    for iri, e in kept.items():
+        ids = merged_into.get(iri, set())
+        if iri in plan.retyped:
+            subtype, cid = plan.retyped[iri]
+            kept[iri] = replace(e, subtype=subtype)
+            ids.add(cid)
+        name, cid = plan.renamed.get(iri, (None, None))
+        if cid:
+            ids.add(cid)
+        if ids:
+            notes[iri] = EntityNote(name, tuple(sorted(ids)))
+    matched |= {cid for note in notes.values() for cid in note.corrections}
+    ordered = tuple(sorted(kept.values(), key=lambda e: (e.kind, e.name, e.qualifier or "")))
+    return ordered, notes, matched
+
+
+# --- what a snapshot applied ------------------------------------------------------------------------
+
+def save_applied(snapshot: Path, plan: Plan, stale: list[Correction]) -> None:
+    data = {"applied": [c.to_line() for c in plan.corrections], "stale": [c.id for c in stale]}
+    (snapshot / APPLIED).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def applied(snapshot: Path) -> tuple[tuple[Correction, ...], list[str]]:
+    """The corrections a snapshot applied, and the ids of those that matched nothing in it."""
+    try:
+        data = json.loads((snapshot / APPLIED).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return (), []
+    return parse("\n".join(data["applied"]), str(snapshot / APPLIED)), data["stale"]
+
+
+def changed(before: tuple[Correction, ...], after: tuple[Correction, ...]) -> list[Correction]:
+    """The corrections added, removed or edited (both versions of an edited one)."""
+    old, new = {c.id: c for c in before}, {c.id: c for c in after}
+    return [*(c for c in before if new.get(c.id) != c), *(c for c in after if old.get(c.id) != c)]
+
+
+def touched_pages(changes: list[Correction], store: ox.Store, mint: Minter, pages: Iterable[str],
+                  corrected: dict[str, list[str]]) -> set[str]:
+    """The pages whose mapping these corrections change: those they changed before (`corrected`:
+    correction id -> pages) and those that name what they reject or merge away, now."""
+    graphs = {mint.graph(page).value: page for page in pages}
+    touched: set[str] = set()
+    for c in changes:
+        touched.update(corrected.get(c.id, ()))
+        path = {"reject": c.target, "merge": c.value}.get(c.operation)
+        if path is None:
+            continue
+        if not _ENTITY.match(path):  # a mention or post: its page is in its IRI
+            touched.add(unquote(path.split("/")[1]))
+            continue
+        for quad in store.quads_for_pattern(None, None, mint.at(path), None):
+            if quad.graph_name.value in graphs:
+                touched.add(graphs[quad.graph_name.value])
+    return touched & set(graphs.values())
