@@ -47,7 +47,9 @@ def _report(report, settings: config.Settings, verb: str) -> int:
     for correction in report.stale:
         print(f"kb: {correction} no longer matches anything in the KB", file=sys.stderr)
     unchanged = f", {report.unchanged} unchanged" if report.unchanged else ""
-    print(f"kb: {verb} {report.changed} pages{unchanged}; the KB has {report.pages} pages, "
+    if report.recorrected:
+        unchanged += f", {report.recorrected} mapped again for the corrections"
+    print(f"kb: {verb} {report.changed - report.recorrected} pages{unchanged}; the KB has {report.pages} pages, "
           f"{report.triples} triples in {settings.data_dir}", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped or report.stale else EXIT_OK
 
@@ -59,7 +61,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     settings = _settings(args)
     done, report = correct(settings, args.operation, args.target, getattr(args, "value", ""), args.reason, args.by)
     print(f"kb: recorded {done} in {path_of(settings)}", file=sys.stderr)
-    return _report(report, settings, "mapped again")
+    return _report(report, settings, "added")
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

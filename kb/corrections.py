@@ -527,3 +527,19 @@ def touched_pages(changes: list[Correction], store: ox.Store, mint: Minter, page
             if quad.graph_name.value in graphs:
                 touched.add(graphs[quad.graph_name.value])
     return touched & set(graphs.values())
+
+
+def check(settings: Settings, snapshot: Path) -> list[str]:
+    """What `kb validate` says of the corrections file against the KB it was applied to: one
+    line per problem (none when the file is well formed and every correction matched)."""
+    path = path_of(settings)
+    try:
+        current = read(path)
+    except CorrectionError as exc:
+        return [str(exc)]
+    done, stale = applied(snapshot)
+    problems = [f"{path}: {c} matched nothing when it was last applied" for c in current if c.id in stale and c in done]
+    if set(current) != set(done):
+        problems.append(f"{path}: {len(changed(done, current))} corrections differ from those the KB applied; "
+                        f"kb add or kb build applies them")
+    return problems

@@ -16,6 +16,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF as R_RDF, SH
 
+from kb import corrections
 from kb.config import Settings
 from kb.rdf import rebased
 from kb.store import DataDir
@@ -46,10 +47,13 @@ class Report:
 
 
 def validate(settings: Settings) -> tuple[bool, str]:
-    """Validate the KB in settings.data_dir; (conforms, a report for people)."""
-    store = DataDir(settings.data_dir).open_read()
+    """Validate the KB in settings.data_dir and its corrections file; (conforms, a report for people)."""
+    data = DataDir(settings.data_dir)
+    store = data.open_read()
     report = validate_store(store, _base(store, settings.base))
-    return report.conforms, format_report(report)
+    problems = [f"  {problem}" for problem in corrections.check(settings, data.current())]
+    lines = [format_report(report), *(["kb validate: the corrections file has problems:"] if problems else []), *problems]
+    return report.conforms and not problems, "\n".join(lines)
 
 
 def _base(store: ox.Store, default: str) -> str:
