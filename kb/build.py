@@ -198,10 +198,10 @@ def update(files: list[Path], settings: Settings, progress: bool = True) -> Buil
             shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
             catalog = Catalog.load(current)
         store = ox.Store(str(snapshot / "store"))
-        again = _recorrected(edits, store, snapshot, settings, catalog, {Path(f).stem for f in files})
-        report.recorrected = len(again)
-        report = _ingest(store, snapshot, [*files, *again.values()], settings, progress, catalog, report,
-                         force=set(again))
+        touched = corrections.touched_pages(edits, store, Minter(settings.base), catalog.pages, catalog.corrected)
+        report.recorrected = len(touched)
+        again = _page_files(snapshot, touched - {Path(f).stem for f in files})
+        report = _ingest(store, snapshot, [*files, *again], settings, progress, catalog, report, force=touched)
         if not report.changed and not edits:
             del store
             shutil.rmtree(snapshot)
@@ -211,17 +211,15 @@ def update(files: list[Path], settings: Settings, progress: bool = True) -> Buil
         return _complete(data, store, snapshot, settings, report, catalog, previous=current)
 
 
-def _recorrected(edits: list[corrections.Correction], store: ox.Store, snapshot: Path, settings: Settings,
-                 catalog: Catalog, given: set[str]) -> dict[str, Path]:
-    """The pages (id -> file) to map again because corrections that concern them changed."""
-    touched = corrections.touched_pages(edits, store, Minter(settings.base), catalog.pages, catalog.corrected)
-    files = {}
-    for page in sorted(touched - given):
+def _page_files(snapshot: Path, pages: set[str]) -> list[Path]:
+    """The files of pages of the KB, to map them again (the corrections that concern them changed)."""
+    files = []
+    for page in sorted(pages):
         path = Path(json.loads((snapshot / "pages" / f"{page}.json").read_text(encoding="utf-8"))["path"])
         if not path.is_file():
             raise KbError(f"cannot apply the corrections to page {page}: its file {path} is gone; "
                           f"kb add it again, or kb build")
-        files[page] = path
+        files.append(path)
     return files
 
 

@@ -32,7 +32,7 @@ def correct(settings: Settings, operation: str, target: str, value: str, reason:
                             _value(operation, value, base), " ".join(reason.split()),
                             line=(before or corrections.HEADER.encode()).count(b"\n") + 1)
     if problem := corrections.problem_of(correction) or corrections.merge_problem((*existing, correction)):
-        raise CorrectionError(f"kb correct {operation}: {problem}")
+        raise CorrectionError(f"cannot {operation}: {problem}")
     _check_in_kb(correction, open_store_read_only(current / "store"), Minter(base),
                  corrections.Plan.of(existing, base))
     text = before or corrections.HEADER.encode()
