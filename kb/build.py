@@ -224,9 +224,9 @@ def _page_files(snapshot: Path, pages: set[str]) -> list[Path]:
 
 
 def _as_built(settings: Settings, snapshot: Path) -> Settings:
-    """Pages added to a KB get its IRIs and home city, whatever the environment says now."""
+    """Pages added to a KB get its IRIs, home city and corrections file, whatever the environment says now."""
     built = json.loads((snapshot / "COMPLETE").read_text(encoding="utf-8"))
-    return replace(settings, **{k: built[k] for k in BUILT_WITH if k in built})
+    return corrections.remembered(replace(settings, **{k: built[k] for k in BUILT_WITH if k in built}), snapshot)
 
 
 def _require_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -310,7 +310,7 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
             tally.add(void.Tally.of_lines(lines))
         graphs.update(_correction_graphs(store, plan, mint, tally))
         report.stale = [c for c in plan.corrections if c.id not in matched and c.id not in catalog.corrected]
-        corrections.save_applied(snapshot, plan, report.stale)
+        corrections.save_applied(snapshot, plan, report.stale, settings)
     with report.timed("description"):
         described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
         # in the store and the dumps, so that they carry it

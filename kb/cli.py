@@ -56,11 +56,11 @@ def _report(report, settings: config.Settings, verb: str) -> int:
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from kb.correct import correct
-    from kb.corrections import path_of
 
     settings = _settings(args)
-    done, report = correct(settings, args.operation, args.target, getattr(args, "value", ""), args.reason, args.by)
-    print(f"kb: recorded {done} in {path_of(settings)}", file=sys.stderr)
+    done, path, report = correct(settings, args.operation, args.target, getattr(args, "value", ""), args.reason,
+                                 args.by)
+    print(f"kb: recorded {done} in {path}", file=sys.stderr)
     return _report(report, settings, "added")
 
 

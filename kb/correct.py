@@ -20,10 +20,12 @@ from kb.vocab import RDF
 
 
 def correct(settings: Settings, operation: str, target: str, value: str, reason: str,
-            by: str | None = None) -> tuple[Correction, build.BuildReport]:
-    """Record and apply one correction; nothing is recorded when it is wrong or cannot be applied."""
+            by: str | None = None) -> tuple[Correction, Path, build.BuildReport]:
+    """Record one correction in the KB's corrections file (returned) and apply it; nothing is
+    recorded when it is wrong or cannot be applied."""
     current = DataDir(settings.data_dir).current()
     base = json.loads((current / "COMPLETE").read_text(encoding="utf-8"))["base"]
+    settings = corrections.remembered(settings, current)
     path = corrections.path_of(settings)
     existing = corrections.read(path)
     before = path.read_bytes() if path.exists() else None
@@ -38,7 +40,7 @@ def correct(settings: Settings, operation: str, target: str, value: str, reason:
     text = before or corrections.HEADER.encode()
     _write(path, text + (b"" if text.endswith(b"\n") else b"\n") + correction.to_line().encode() + b"\n")
     try:
-        return correction, build.update([], settings, progress=False)
+        return correction, path, build.update([], settings, progress=False)
     except BaseException:  # not applied: not recorded either
         if before is None:
             path.unlink()

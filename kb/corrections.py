@@ -489,9 +489,19 @@ def apply_entities(entities: tuple[Entity, ...], plan: Plan, mint: Minter, on_pa
 
 # --- what a snapshot applied ------------------------------------------------------------------------
 
-def save_applied(snapshot: Path, plan: Plan, stale: list[Correction]) -> None:
-    data = {"applied": [c.to_line() for c in plan.corrections], "stale": [c.id for c in stale]}
+def save_applied(snapshot: Path, plan: Plan, stale: list[Correction], settings: Settings) -> None:
+    data = {"file": str(settings.corrections.resolve()) if settings.corrections else None,
+            "applied": [c.to_line() for c in plan.corrections], "stale": [c.id for c in stale]}
     (snapshot / APPLIED).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def remembered(settings: Settings, snapshot: Path) -> Settings:
+    """The settings with the corrections file the KB was made with (--corrections), unless one is
+    given now: a later `kb correct` or `kb add` must not apply another file's corrections."""
+    if settings.corrections is not None or not (snapshot / APPLIED).exists():
+        return settings
+    file = json.loads((snapshot / APPLIED).read_text(encoding="utf-8")).get("file")
+    return replace(settings, corrections=Path(file)) if file else settings
 
 
 def applied(snapshot: Path) -> tuple[tuple[Correction, ...], list[str]]:

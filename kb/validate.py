@@ -51,7 +51,8 @@ def validate(settings: Settings) -> tuple[bool, str]:
     data = DataDir(settings.data_dir)
     store = data.open_read()
     report = validate_store(store, _base(store, settings.base))
-    problems = [f"  {problem}" for problem in corrections.check(settings, data.current())]
+    current = data.current()
+    problems = [f"  {problem}" for problem in corrections.check(corrections.remembered(settings, current), current)]
     lines = [format_report(report), *(["kb validate: the corrections file has problems:"] if problems else []), *problems]
     return report.conforms and not problems, "\n".join(lines)
 

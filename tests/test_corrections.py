@@ -267,3 +267,17 @@ def test_corrections_malformed_file_stops_a_build_with_one_line(tmp_path):
     result = run_kb("build", SEEDS, "--data-dir", tmp_path / "data", "--quiet", "--corrections", bad, check=False)
     assert result.returncode == 1 and result.stderr == f"kb: {bad} line 1: no reason is given\n"
     assert not (tmp_path / "data" / "current").exists()
+
+
+def test_corrections_file_given_to_the_build_is_the_one_kb_correct_and_add_use(tmp_path):
+    tsv, data = tmp_path / "newsroom" / "corrections.tsv", tmp_path / "data"
+    tsv.parent.mkdir()
+    tsv.write_text("", encoding="utf-8")
+    page = SEEDS / "003_2acd00117dec1967.txt"
+    run_kb("build", page, "--data-dir", data, "--quiet", "--corrections", tsv, env=ENV)
+    person = _mentioned(data, "?e a schema:Person")[0]
+    result = run_kb("correct", "reject", person, "--reason", "测试", "--by", "王编辑", "--data-dir", data, env=ENV)
+    assert f" in {tsv}\n" in result.stderr and not (data / "corrections.tsv").exists()
+    assert [c.operation for c in parse(tsv.read_text(encoding="utf-8"), str(tsv))] == ["reject"]
+    run_kb("add", page, "--data-dir", data, "--quiet", env=ENV)  # unchanged: the correction still holds
+    assert f"<{person}>" not in {t for q in _quads(data) for t in q[:3]}
