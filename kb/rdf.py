@@ -230,8 +230,7 @@ def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter,
     for s, p, o in _resolution(mint):
         yield Quad(s, p, o, graph)
     for entity in entities:
-        note = notes.get(mint.entity(entity.kind, entity.name, entity.qualifier).value) if notes else None
-        for s, p, o in _entity(entity, mint, note):
+        for s, p, o in _entity(entity, mint, notes or {}):
             yield Quad(s, p, o, graph)
     for s, p, o in _namesakes(entities, mint):
         yield Quad(s, p, o, graph)
@@ -265,8 +264,9 @@ def _namesakes(entities: tuple[Entity, ...], mint: Minter) -> Iterator[Triple]:
             yield named, RDFS.seeAlso, qualified
 
 
-def _entity(entity: Entity, mint: Minter, note: EntityNote | None = None) -> Iterator[Triple]:
+def _entity(entity: Entity, mint: Minter, notes: Mapping[str, EntityNote]) -> Iterator[Triple]:
     iri = mint.entity(entity.kind, entity.name, entity.qualifier)
+    note = notes.get(iri.value) if notes else None
     yield iri, RDF.type, ENTITY_CLASSES[entity.kind]
     for cls in SUBTYPES.get(entity.subtype or "", ()):
         yield iri, RDF.type, getattr(mint.kb, cls) if isinstance(cls, str) else cls
