@@ -113,7 +113,7 @@ def _mapped(result: PageResult, mint: Minter, plan: corrections.Plan) -> Prepare
     cache = {
         "sha256": page.sha256,
         "path": page.path,
-        "entities": [asdict(e) for e in result.entities],
+        "entities": [asdict(e) for e in fixed.entities],
         "roles": fixed.roles,
         "tally": asdict(void.Tally.of_lines(lines)),
         "corrected": list(fixed.matched),

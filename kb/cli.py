@@ -207,7 +207,8 @@ def parser() -> argparse.ArgumentParser:
             ("reject", ("IRI",), "not an entity (or not a mention, not a post): it leaves the KB"),
             ("merge", ("KEEP_IRI", "OTHER_IRI"), "one entity: OTHER's names and facts go to KEEP, OTHER answers 301"),
             ("rename", ("IRI", "NEW_NAME"), "the entity's name is wrong (its IRI stays)"),
-            ("retype", ("IRI", "CLASS_IRI"), "the entity's class is wrong (schema:GovernmentOrganization, kb:Province…)")):
+            ("retype", ("IRI", "CLASS_IRI"), "the entity's class is wrong (schema:GovernmentOrganization, kb:Province…)"),
+            ("split", ("MENTION_IRI", "QUALIFIER"), "the mention names a namesake (a second 张平), told apart by QUALIFIER")):
         q = operations.add_parser(name, help=help, description=help)
         for dest, metavar in zip(("target", "value"), arguments):
             q.add_argument(dest, metavar=metavar)

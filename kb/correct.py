@@ -16,7 +16,7 @@ from kb.config import Settings
 from kb.corrections import Correction, CorrectionError
 from kb.iris import Minter
 from kb.store import DataDir, open_store_read_only
-from kb.vocab import RDF
+from kb.vocab import OA, RDF
 
 
 def correct(settings: Settings, operation: str, target: str, value: str, reason: str,
@@ -85,6 +85,11 @@ def _check_in_kb(c: Correction, store: ox.Store, mint: Minter, plan: corrections
         graph = mint.entities_graph() if corrections.kind_of(path) else None
         if not any(True for _ in store.quads_for_pattern(iri, RDF.type, None, graph)):
             raise CorrectionError(f"{path} is not in the KB{_why_gone(iri.value, plan)}")
+    if c.operation == "split":
+        bodies = [q.object.value.removeprefix(mint.base) for q in store.quads_for_pattern(mint.at(c.target), OA.hasBody, None, None)]
+        if not any(corrections.kind_of(body) not in ("", "event") for body in bodies):
+            raise CorrectionError(f"{c.target} names no person, organization, project or place (events are told "
+                                  f"apart by their date)")
 
 
 def _why_gone(iri: str, plan: corrections.Plan) -> str:

@@ -13,6 +13,7 @@ Targets are IRIs written relative to the KB's base (person/史根治), so the fi
     merge   KEEP  OTHER               OTHER's names, mentions and posts go to KEEP; OTHER answers 301
     rename  ENTITY  NEW_NAME          its schema:name (the old one stays an alternateName); the IRI stays
     retype  ENTITY  CLASS             its class, within its kind (schema:GovernmentOrganization)
+    split   MENTION  QUALIFIER        the mention names a namesake, told apart by QUALIFIER (person/张平~…)
 
 They are applied where the data model still holds the facts, deterministically: to each page's
 result before it is mapped to RDF (`apply_page`, in kb.build's workers: rejected mentions, posts
@@ -43,7 +44,7 @@ from kb.vocab import PREFIXES
 FILE_NAME = "corrections.tsv"
 APPLIED = "corrections.json"  # in a snapshot: the corrections it applied, and those that matched nothing
 FIELDS = ("id", "when", "by", "operation", "target", "value", "reason")
-OPERATIONS = ("reject", "merge", "rename", "retype")
+OPERATIONS = ("reject", "merge", "rename", "retype", "split")
 HEADER = (f"# kb corrections, one a line, tab-separated: {', '.join(FIELDS)}\n"
           "# targets are IRIs relative to the KB's base; see the editor's guide in README.md\n")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -69,7 +70,8 @@ class Correction:
     by: str  # the editor
     operation: str  # one of OPERATIONS
     target: str  # an IRI relative to the base: what is corrected (merge: the entity that stays)
-    value: str  # merge: the entity merged away; rename: the new name; retype: the class; reject: ""
+    value: str  # merge: the entity merged away; rename: the new name; retype: the class; split: what
+    # tells the namesake apart; reject: ""
     reason: str
     line: int = field(default=0, compare=False)
 
@@ -134,19 +136,21 @@ def problem_of(c: Correction) -> str | None:
         return "no reason is given"
     if c.operation not in OPERATIONS:
         return f"operation {c.operation!r} is not one of {', '.join(OPERATIONS)}"
-    patterns = (_ENTITY, _MENTION, _POST) if c.operation == "reject" else (_ENTITY,)
+    patterns = {"reject": (_ENTITY, _MENTION, _POST), "split": (_MENTION,)}.get(c.operation, (_ENTITY,))
     if problem := _iri_problem(c.target, patterns):
         return problem
     return _VALUE_PROBLEMS[c.operation](c)
+
+
+_FORMS = {_ENTITY: "an entity (person/…, organization/…, project/…, place/…, event/…)",
+          _MENTION: "a mention (mention/<page>/<start>-<end>)", _POST: "a post (post/<page>/<n>)"}
 
 
 def _iri_problem(path: str, patterns: tuple[re.Pattern, ...]) -> str | None:
     if "://" in path:
         return f"{path!r}: write IRIs relative to the KB's base (person/史根治, not http://…/person/史根治)"
     if not any(p.match(path) for p in patterns):
-        what = "an entity, mention or post" if len(patterns) > 1 else "an entity"
-        return f"{path!r} is not the IRI of {what} (person/…, organization/…, project/…, place/…, event/…" + (
-            ", mention/<page>/<start>-<end>, post/<page>/<n>)" if len(patterns) > 1 else ")")
+        return f"{path!r} is not the IRI of {' or '.join(_FORMS[p] for p in patterns)}"
     if canonical(path) != path:
         return f"{path!r} is not written the way kb writes it: {canonical(path)}"
     return None
@@ -177,6 +181,7 @@ _VALUE_PROBLEMS = {
     "merge": _merge_value,
     "rename": lambda c: None if c.value and c.value.isprintable() else f"new name {c.value!r} is empty or unprintable",
     "retype": _retype_value,
+    "split": lambda c: None if c.value and c.value.isprintable() else f"qualifier {c.value!r} is empty or unprintable",
 }
 
 
@@ -247,6 +252,7 @@ class Plan:
     merged: dict[str, tuple[str, str]] = field(default_factory=dict)  # IRI -> (path of the survivor, id)
     renamed: dict[str, tuple[str, str]] = field(default_factory=dict)  # IRI -> (new name, id)
     retyped: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # IRI -> (subtype, id)
+    split: dict[str, tuple[str, str]] = field(default_factory=dict)  # mention IRI -> (qualifier, id)
     named: dict[tuple, str] = field(default_factory=dict)  # (kind, name, qualifier) -> IRI of each entity named
 
     @classmethod
@@ -267,12 +273,14 @@ class Plan:
                 plan.merged[base + c.value] = (survivor, c.id)
             elif c.operation == "rename":
                 plan.renamed[iri] = (c.value, c.id)
+            elif c.operation == "split":
+                plan.split[iri] = (c.value, c.id)
             else:
                 plan.retyped[iri] = (classes()[c.value][1], c.id)
         return plan
 
     def changes_pages(self) -> bool:
-        return bool(self.rejected or self.merged)
+        return bool(self.rejected or self.merged or self.split)
 
 
 def plan_for(settings: Settings) -> Plan:
@@ -302,6 +310,12 @@ class PageFix:
     dropped_posts: frozenset[int] = frozenset()  # positions (kb.rdf.ordered_posts) of rejected posts
     notes: tuple[tuple[str, str], ...] = ()  # (IRI of a fact the corrections changed, correction id)
     matched: tuple[str, ...] = ()  # the corrections that changed this page
+    namesakes: tuple[Entity, ...] = ()  # entities split off: counted, but not named by kb.rdf.page_namer
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """What the page contributes to resolution (kb.catalog)."""
+        return self.result.entities + self.namesakes
 
     @property
     def roles(self) -> list[str]:
@@ -320,6 +334,7 @@ class _PageFixer:
         self.named = rdf.page_namer(result, mint)
         self.notes: set[tuple[str, str]] = set()
         self.matched: set[str] = set()
+        self.namesakes: dict[tuple, Entity] = {}
 
     def fate(self, iri: ox.NamedNode) -> Fate | None:
         if cid := self.plan.rejected.get(iri.value):
@@ -356,6 +371,9 @@ class _PageFixer:
             if span is not None and (cid := self.plan.rejected.get(span.value)):
                 self.note(item, cid)
                 continue
+            if span is not None and span.value in self.plan.split and m.kind != "event":  # events: by date
+                kept.append(self.split(m, span, item))
+                continue
             fate = self.fate(self.named(m.kind, m.name))
             if fate is None:
                 kept.append(m)
@@ -366,6 +384,17 @@ class _PageFixer:
                 if span is not None:
                     self.note(span, fate[0])
         return tuple(kept)
+
+    def split(self, m: Mention, span: ox.NamedNode, item: ox.NamedNode) -> Mention:
+        """The mention, naming a namesake: `name~qualifier` is the namesake's IRI (kb.iris), while
+        the page's other mentions of the name keep theirs."""
+        qualifier, cid = self.plan.split[span.value]
+        self.note(span, cid)
+        self.note(item, cid)
+        namesake = Entity(m.kind, m.name, items=(m.item,), qualifier=qualifier)
+        key = (m.kind, m.name, qualifier)
+        self.namesakes[key] = combined(self.namesakes[key], namesake) if key in self.namesakes else namesake
+        return replace(m, name=m.name + QUALIFIER_SEPARATOR + qualifier)
 
     def posts(self, posts: tuple[Post, ...]) -> tuple[tuple[Post, ...], frozenset[int]]:
         """Posts in kb.rdf's order, so that each keeps its number; rejected ones are only marked."""
@@ -423,7 +452,8 @@ def apply_page(result: PageResult, plan: Plan, mint: Minter) -> PageFix:
     # an entity whose every mention on the page was rejected is no longer found on it
     gone = _named(result, frozenset()) - _named(fixed, dropped)
     fixed = replace(fixed, entities=tuple(e for e in fixed.entities if (e.kind, e.name) not in gone))
-    return PageFix(fixed, dropped, tuple(sorted(fixer.notes)), tuple(sorted(fixer.matched)))
+    return PageFix(fixed, dropped, tuple(sorted(fixer.notes)), tuple(sorted(fixer.matched)),
+                   tuple(fixer.namesakes.values()))
 
 
 def _named(result: PageResult, dropped: frozenset[int]) -> set[tuple[str, str]]:
@@ -539,7 +569,7 @@ def touched_pages(changes: list[Correction], store: ox.Store, mint: Minter, page
     touched: set[str] = set()
     for c in changes:
         touched.update(corrected.get(c.id, ()))
-        path = {"reject": c.target, "merge": c.value}.get(c.operation)
+        path = {"reject": c.target, "merge": c.value, "split": c.target}.get(c.operation)
         if path is None:
             continue
         if not _ENTITY.match(path):  # a mention or post: its page is in its IRI

@@ -306,8 +306,8 @@ def fact_triple(entity: Entity, key: str, value: str, mint: Minter) -> Triple | 
 
 
 def correction_quads(c: Correction, mint: Minter, describe_editor: bool) -> Iterator[Quad]:
-    """An editor's correction, in its own named graph (named by the correction's IRI): who, when,
-    why, and what it says. A rejected IRI is a literal, so that nothing in the KB names it any more;
+    """An editor's correction (kb.corrections), in its own named graph (named by the correction's
+    IRI): who, when, why, and what it says. A rejected IRI is a literal, so that nothing in the KB names it any more;
     a merged one is replaced by the survivor (dcterms:isReplacedBy: the server answers 301)."""
     iri, editor = mint.correction(c.id), mint.editor(c.by)
     triples = [
@@ -327,6 +327,8 @@ def correction_quads(c: Correction, mint: Minter, describe_editor: bool) -> Iter
         triples += [(iri, mint.kb.mergedFrom, other), (other, DCTERMS.isReplacedBy, mint.at(c.target))]
     elif c.operation == "rename":
         triples.append((iri, mint.kb.newName, zh(c.value)))
+    elif c.operation == "split":
+        triples.append((iri, mint.kb.qualifier, zh(c.value)))
     elif c.operation == "retype":
         prefix, local = c.value.split(":", 1)
         cls = getattr(mint.kb, local) if prefix == "kb" else NamedNode(PREFIXES[prefix] + local)

@@ -51,8 +51,10 @@ def _targets(data: Path, base: str) -> dict[str, tuple[str, ...]]:
     places = _mentioned(data, "?e a schema:Place")
     mention = _rows(data, f"""SELECT ?m {{ ?m oa:hasBody <{places[0]}> FILTER(CONTAINS(STR(?m), "/{PAGE}/")) }}
                               ORDER BY ?m LIMIT 1""")[0]["m"]
+    namesake = _rows(data, f"SELECT ?m {{ ?m oa:hasBody <{people[1]}> }} ORDER BY ?m LIMIT 1")[0]["m"]
     return {"merge": (orgs[0], orgs[1]), "reject": (people[0],), "rename": (orgs[2], "改过的名字"),
-            "retype": (company, "schema:Organization"), "reject-post": (post,), "reject-mention": (mention,)}
+            "retype": (company, "schema:Organization"), "reject-post": (post,), "reject-mention": (mention,),
+            "split": (namesake, "某单位")}
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +100,16 @@ def _holds(data: Path, base: str, targets: dict) -> None:
     assert f'"{unquote(renamed.rsplit("/", 1)[1])}"@zh' in _names(quads, renamed, "alternateName")
     retyped = targets["retype"][0]
     assert f"<{SCHEMA}Corporation>" not in {o for s, p, o, _ in quads if s == f"<{retyped}>"}
+    mention, qualifier = targets["split"]
+    (body,) = {o for s, p, o, _ in quads if s == f"<{mention}>" and p == "<http://www.w3.org/ns/oa#hasBody>"}
+    assert body.endswith(f"~{qualifier}>") and _names(quads, body[1:-1], "disambiguatingDescription") == {f'"{qualifier}"@zh'}
 
 
 def test_corrections_file_records_who_when_and_why(site):
     corrections = parse((site["data"] / "corrections.tsv").read_text(encoding="utf-8"), "corrections.tsv")
-    assert [c.operation for c in corrections] == ["merge", "reject", "rename", "retype", "reject", "reject"]
+    assert [c.operation for c in corrections] == ["merge", "reject", "rename", "retype", "reject", "reject", "split"]
     assert {c.by for c in corrections} == {"王编辑"} and all(c.reason.startswith("测试") for c in corrections)
-    assert [c.id for c in corrections] == ["1", "2", "3", "4", "5", "6"]
+    assert [c.id for c in corrections] == ["1", "2", "3", "4", "5", "6", "7"]
     assert all("://" not in c.target for c in corrections)  # relative to the base: the file serves any base
 
 
@@ -249,6 +254,7 @@ LINE = "1\t2026-12-03T09:30:00Z\t王编辑\t{op}\t{target}\t{value}\t理由"
     (LINE.format(op="reject", target="person/%E6%9F%90", value=""), 1, "is not written the way kb writes it: person/某"),
     (LINE.format(op="merge", target="person/甲", value="organization/乙"), 1, "kinds differ"),
     (LINE.format(op="retype", target="organization/甲", value="schema:Thing"), 1, "class 'schema:Thing'"),
+    (LINE.format(op="split", target="person/甲", value="某单位"), 1, "is not the IRI of a mention (mention/"),
     (LINE.format(op="reject", target="person/甲", value="") + "\n" + LINE.format(op="reject", target="person/乙", value=""),
      2, "id '1' is used on line 1 too"),
     (LINE.format(op="merge", target="person/甲", value="person/乙") + "\n"
