@@ -58,8 +58,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
     from kb.correct import correct
 
     settings = _settings(args)
-    done, path, report = correct(settings, args.operation, args.target, getattr(args, "value", ""), args.reason,
-                                 args.by)
+    value = " ".join(getattr(args, name) for name in ("value", "object") if hasattr(args, name))  # add: PROPERTY VALUE
+    done, path, report = correct(settings, args.operation, args.target, value, args.reason, args.by)
     print(f"kb: recorded {done} in {path}", file=sys.stderr)
     return _report(report, settings, "added")
 
@@ -129,7 +129,8 @@ def _data_dir(p: argparse.ArgumentParser) -> None:
 
 def _corrections(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corrections", type=Path, metavar="FILE",
-                   help="the editors' corrections file (default: $KB_CORRECTIONS, else corrections.tsv in the data dir)")
+                   help="the editors' corrections file (default: $KB_CORRECTIONS, else corrections.tsv in the "
+                        "data dir)")
 
 
 def _base(p: argparse.ArgumentParser) -> None:
@@ -198,7 +199,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--access-log", action="store_true", default=None,
                    help="log every request (default: $KB_ACCESS_LOG, else off)")
 
-    p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL) and its corrections file")
+    p = command("validate", cmd_validate,
+                "validate the KB against ontology/shapes.ttl (SHACL) and its corrections file")
     _data_dir(p), _corrections(p)
 
     p = command("correct", cmd_correct, "an editor's correction: recorded, applied now and on every build and add")
@@ -207,10 +209,14 @@ def parser() -> argparse.ArgumentParser:
             ("reject", ("IRI",), "not an entity (or not a mention, not a post): it leaves the KB"),
             ("merge", ("KEEP_IRI", "OTHER_IRI"), "one entity: OTHER's names and facts go to KEEP, OTHER answers 301"),
             ("rename", ("IRI", "NEW_NAME"), "the entity's name is wrong (its IRI stays)"),
-            ("retype", ("IRI", "CLASS_IRI"), "the entity's class is wrong (schema:GovernmentOrganization, kb:Province…)"),
-            ("split", ("MENTION_IRI", "QUALIFIER"), "the mention names a namesake (a second 张平), told apart by QUALIFIER")):
+            ("retype", ("IRI", "CLASS_IRI"),
+             "the entity's class is wrong (schema:GovernmentOrganization, kb:Province…)"),
+            ("split", ("MENTION_IRI", "QUALIFIER"),
+             "the mention names a namesake (a second 张平), told apart by QUALIFIER"),
+            ("add", ("IRI", "PROPERTY", "VALUE"), "a fact the extractor missed: schema:containedInPlace, "
+             "schema:location, kb:owner (an entity's IRI) or schema:alternateName (a name)")):
         q = operations.add_parser(name, help=help, description=help)
-        for dest, metavar in zip(("target", "value"), arguments):
+        for dest, metavar in zip(("target", "value", "object"), arguments):
             q.add_argument(dest, metavar=metavar)
         q.add_argument("--reason", required=True, help="why: kept with the correction and shown on the pages")
         q.add_argument("--by", metavar="NAME", help="who corrects (default: your login name)")

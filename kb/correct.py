@@ -63,6 +63,11 @@ def _value(operation: str, value: str, base: str) -> str:
         return relative(value, base)
     if operation == "retype":
         return corrections.class_curie(value.strip())
+    if operation == "add":  # PROPERTY VALUE: a property as schema:/kb:, an entity relative to the base
+        prop, _, named = value.strip().partition(" ")
+        key = corrections.ADDABLE.get(corrections.class_curie(prop), ("",))[0]
+        named = relative(named, base) if key in corrections.FACT_KINDS else named.strip()
+        return f"{corrections.class_curie(prop)} {named}"
     return " ".join(value.split())
 
 
@@ -80,13 +85,16 @@ def _editor() -> str:
 
 def _check_in_kb(c: Correction, store: ox.Store, mint: Minter, plan: corrections.Plan) -> None:
     """The IRIs a correction names must be in the KB now (an entity: in the entities graph)."""
-    for path in (c.target, c.value) if c.operation == "merge" else (c.target,):
+    named = c.value.partition(" ")[2]
+    also = {"merge": c.value, "add": named if corrections.kind_of(named) else None}.get(c.operation)
+    for path in filter(None, (c.target, also)):
         iri = mint.at(path)
         graph = mint.entities_graph() if corrections.kind_of(path) else None
         if not any(True for _ in store.quads_for_pattern(iri, RDF.type, None, graph)):
             raise CorrectionError(f"{path} is not in the KB{_why_gone(iri.value, plan)}")
     if c.operation == "split":
-        bodies = [q.object.value.removeprefix(mint.base) for q in store.quads_for_pattern(mint.at(c.target), OA.hasBody, None, None)]
+        bodies = [q.object.value.removeprefix(mint.base)
+                  for q in store.quads_for_pattern(mint.at(c.target), OA.hasBody, None, None)]
         if not any(corrections.kind_of(body) not in ("", "event") for body in bodies):
             raise CorrectionError(f"{c.target} names no person, organization, project or place (events are told "
                                   f"apart by their date)")

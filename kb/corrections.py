@@ -14,6 +14,7 @@ Targets are IRIs written relative to the KB's base (person/史根治), so the fi
     rename  ENTITY  NEW_NAME          its schema:name (the old one stays an alternateName); the IRI stays
     retype  ENTITY  CLASS             its class, within its kind (schema:GovernmentOrganization)
     split   MENTION  QUALIFIER        the mention names a namesake, told apart by QUALIFIER (person/张平~…)
+    add     ENTITY  PROPERTY VALUE    a fact the extractor missed (place/库庄镇 schema:containedInPlace place/襄城县)
 
 They are applied where the data model still holds the facts, deterministically: to each page's
 result before it is mapped to RDF (`apply_page`, in kb.build's workers: rejected mentions, posts
@@ -44,12 +45,16 @@ from kb.vocab import PREFIXES
 FILE_NAME = "corrections.tsv"
 APPLIED = "corrections.json"  # in a snapshot: the corrections it applied, and those that matched nothing
 FIELDS = ("id", "when", "by", "operation", "target", "value", "reason")
-OPERATIONS = ("reject", "merge", "rename", "retype", "split")
+OPERATIONS = ("reject", "merge", "rename", "retype", "split", "add")
 HEADER = (f"# kb corrections, one a line, tab-separated: {', '.join(FIELDS)}\n"
           "# targets are IRIs relative to the KB's base; see the editor's guide in README.md\n")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 PLACE_SUBTYPES = frozenset({"province", "city", "county", "town", "village"})  # kb.rdf.SUBTYPES of places
 FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}  # facts naming an entity
+# what `add` can state: property -> (Entity fact key, kinds it is stated of); the value is an entity
+# of FACT_KINDS[key] (without qualifier: facts name entities by name), or a name for alternateName
+ADDABLE = {"schema:containedInPlace": ("containedIn", ("place",)), "schema:location": ("location", ("project",)),
+           "kb:owner": ("owner", ("project",)), "schema:alternateName": ("alternateName", tuple(KIND_PATHS))}
 KINDS = {path: kind for kind, path in KIND_PATHS.items()}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ENTITY = re.compile(r"^(%s)/[^/]+(/\d{4}-\d{2}-\d{2})?$" % "|".join(KINDS))
@@ -76,7 +81,8 @@ class Correction:
     line: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
-        what = {"reject": f"reject {self.target}", "merge": f"merge {self.value} into {self.target}"}.get(
+        what = {"reject": f"reject {self.target}", "merge": f"merge {self.value} into {self.target}",
+                "add": f"add {self.value} to {self.target}"}.get(
             self.operation, f"{self.operation} {self.target} to {self.value}")
         return f"correction {self.id} ({what}, line {self.line})"
 
@@ -182,7 +188,25 @@ _VALUE_PROBLEMS = {
     "rename": lambda c: None if c.value and c.value.isprintable() else f"new name {c.value!r} is empty or unprintable",
     "retype": _retype_value,
     "split": lambda c: None if c.value and c.value.isprintable() else f"qualifier {c.value!r} is empty or unprintable",
+    "add": lambda c: _add_value(c),
 }
+
+
+def _add_value(c: Correction) -> str | None:
+    """The value of an add: a property of ADDABLE, a space, and an entity's IRI or a name."""
+    prop, _, value = c.value.partition(" ")
+    if prop not in ADDABLE:
+        return f"add states one of {', '.join(ADDABLE)}, not {prop!r} (write: PROPERTY VALUE)"
+    key, kinds = ADDABLE[prop]
+    if kind_of(c.target) not in kinds:
+        return f"{prop} is stated of {' or '.join(kinds)}s, and {c.target} is a(n) {kind_of(c.target)}"
+    if key not in FACT_KINDS:
+        return None if value and value.isprintable() else f"{prop} needs a name, not {value!r}"
+    if problem := _iri_problem(value, (_ENTITY,)):
+        return problem
+    if kind_of(value) != FACT_KINDS[key] or entity_key(value)[2] is not None:
+        return f"{prop} names a(n) {FACT_KINDS[key]} without qualifier, not {value}"
+    return None
 
 
 def merge_problem(corrections: Iterable[Correction]) -> str | None:
@@ -253,6 +277,7 @@ class Plan:
     renamed: dict[str, tuple[str, str]] = field(default_factory=dict)  # IRI -> (new name, id)
     retyped: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # IRI -> (subtype, id)
     split: dict[str, tuple[str, str]] = field(default_factory=dict)  # mention IRI -> (qualifier, id)
+    added: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # IRI -> [(fact key, value, id)]
     named: dict[tuple, str] = field(default_factory=dict)  # (kind, name, qualifier) -> IRI of each entity named
 
     @classmethod
@@ -275,6 +300,10 @@ class Plan:
                 plan.renamed[iri] = (c.value, c.id)
             elif c.operation == "split":
                 plan.split[iri] = (c.value, c.id)
+            elif c.operation == "add":
+                prop, _, value = c.value.partition(" ")
+                key = ADDABLE[prop][0]
+                plan.added.setdefault(iri, []).append((key, entity_key(value)[1] if key in FACT_KINDS else value, c.id))
             else:
                 plan.retyped[iri] = (classes()[c.value][1], c.id)
         return plan
@@ -521,6 +550,11 @@ def apply_entities(entities: tuple[Entity, ...], plan: Plan, mint: Minter, on_pa
             ids.add(cid)
         name, cid = plan.renamed.get(iri, (None, None))
         if cid:
+            ids.add(cid)
+        for fact, value, cid in plan.added.get(iri, ()):
+            e = kept[key]
+            kept[key] = replace(e, alt_names=(*e.alt_names, value)) if fact == "alternateName" else replace(
+                e, facts=(*e.facts, (fact, value)))
             ids.add(cid)
         if ids:
             notes[iri] = EntityNote(name, tuple(sorted(ids)))

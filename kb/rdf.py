@@ -329,6 +329,8 @@ def correction_quads(c: Correction, mint: Minter, describe_editor: bool) -> Iter
         triples.append((iri, mint.kb.newName, zh(c.value)))
     elif c.operation == "split":
         triples.append((iri, mint.kb.qualifier, zh(c.value)))
+    elif c.operation == "add":  # as written: the fact itself is in the entities graph
+        triples.append((iri, mint.kb.adds, Literal(c.value)))
     elif c.operation == "retype":
         prefix, local = c.value.split(":", 1)
         cls = getattr(mint.kb, local) if prefix == "kb" else NamedNode(PREFIXES[prefix] + local)

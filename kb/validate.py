@@ -53,7 +53,9 @@ def validate(settings: Settings) -> tuple[bool, str]:
     report = validate_store(store, _base(store, settings.base))
     current = data.current()
     problems = [f"  {problem}" for problem in corrections.check(corrections.remembered(settings, current), current)]
-    lines = [format_report(report), *(["kb validate: the corrections file has problems:"] if problems else []), *problems]
+    if problems:
+        problems.insert(0, "kb validate: the corrections file has problems:")
+    lines = [format_report(report), *problems]
     return report.conforms and not problems, "\n".join(lines)
 
 

@@ -89,7 +89,7 @@ KB_TERMS = (
     "MediaOrganization Project Place AdministrativeDivision Province City County Town Village Event "
     "Post Role Mention PageGraph Extraction Resolution Correction "
     "sha256 stage investment capacity signed owner "
-    "correctedBy operation reason corrects rejects mergedFrom newName newType qualifier"
+    "correctedBy operation reason corrects rejects mergedFrom newName newType qualifier adds"
 )
 
 

@@ -54,7 +54,7 @@ def _targets(data: Path, base: str) -> dict[str, tuple[str, ...]]:
     namesake = _rows(data, f"SELECT ?m {{ ?m oa:hasBody <{people[1]}> }} ORDER BY ?m LIMIT 1")[0]["m"]
     return {"merge": (orgs[0], orgs[1]), "reject": (people[0],), "rename": (orgs[2], "改过的名字"),
             "retype": (company, "schema:Organization"), "reject-post": (post,), "reject-mention": (mention,),
-            "split": (namesake, "某单位")}
+            "split": (namesake, "某单位"), "add": (places[1], "schema:containedInPlace", places[2])}
 
 
 @pytest.fixture(scope="module")
@@ -102,14 +102,18 @@ def _holds(data: Path, base: str, targets: dict) -> None:
     assert f"<{SCHEMA}Corporation>" not in {o for s, p, o, _ in quads if s == f"<{retyped}>"}
     mention, qualifier = targets["split"]
     (body,) = {o for s, p, o, _ in quads if s == f"<{mention}>" and p == "<http://www.w3.org/ns/oa#hasBody>"}
-    assert body.endswith(f"~{qualifier}>") and _names(quads, body[1:-1], "disambiguatingDescription") == {f'"{qualifier}"@zh'}
+    place, _, within = targets["add"]
+    assert f"<{within}>" in {o for s, p, o, _ in quads if s == f"<{place}>" and p == f"<{SCHEMA}containedInPlace>"}
+    assert body.endswith(f"~{qualifier}>")
+    assert _names(quads, body[1:-1], "disambiguatingDescription") == {f'"{qualifier}"@zh'}
 
 
 def test_corrections_file_records_who_when_and_why(site):
     corrections = parse((site["data"] / "corrections.tsv").read_text(encoding="utf-8"), "corrections.tsv")
-    assert [c.operation for c in corrections] == ["merge", "reject", "rename", "retype", "reject", "reject", "split"]
+    assert [c.operation for c in corrections] == ["merge", "reject", "rename", "retype", "reject", "reject", "split",
+                                                       "add"]
     assert {c.by for c in corrections} == {"王编辑"} and all(c.reason.startswith("测试") for c in corrections)
-    assert [c.id for c in corrections] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert [c.id for c in corrections] == [str(n) for n in range(1, 9)]
     assert all("://" not in c.target for c in corrections)  # relative to the base: the file serves any base
 
 
@@ -124,7 +128,8 @@ def test_corrections_survive_a_full_rebuild_identically(site, tmp_path):
            "--corrections", site["data"] / "corrections.tsv", env=ENV)
     _holds(rebuilt, site["base"], site["targets"])
     for name in ("kb.nq.gz", "kb.ttl.gz", "kb.jsonld.gz"):
-        assert (rebuilt / "current" / "dumps" / name).read_bytes() == (site["data"] / "current" / "dumps" / name).read_bytes()
+        dumps = [data / "current" / "dumps" / name for data in (rebuilt, site["data"])]
+        assert dumps[0].read_bytes() == dumps[1].read_bytes()
 
 
 def test_corrections_survive_an_add_of_the_affected_page(site, tmp_path):
@@ -170,10 +175,11 @@ def test_corrections_merged_iri_redirects_over_http(site):
 def test_corrections_rejected_iris_are_gone_from_the_pages(site):
     for what in ("reject", "reject-post", "reject-mention"):
         iri = site["targets"][what][0]
-        assert httpx.get(site["url"] + iri.removeprefix(site["base"]), headers={"Accept": "text/turtle"}).status_code == 404
+        page = httpx.get(site["url"] + iri.removeprefix(site["base"]), headers={"Accept": "text/turtle"})
+        assert page.status_code == 404
 
 
-@pytest.mark.parametrize("what", ["merge", "rename", "retype"])
+@pytest.mark.parametrize("what", ["merge", "rename", "retype", "add"])
 def test_corrections_pages_say_who_corrected_when_and_why(site, what):
     iri = site["targets"][what][0]
     page = lxml.html.fromstring(httpx.get(site["url"] + iri.removeprefix(site["base"])).content)
@@ -184,7 +190,7 @@ def test_corrections_pages_say_who_corrected_when_and_why(site, what):
     assert said[0].xpath("time/@datetime")[0].startswith("20")
 
 
-@pytest.mark.parametrize("what", ["merge", "rename", "retype"])
+@pytest.mark.parametrize("what", ["merge", "rename", "retype", "add"])
 def test_corrections_dumps_and_pages_agree(site, what):
     """What an entity's page states of it is in the dumps, and the dumps state no more of it."""
     iri = site["targets"][what][0]
@@ -200,7 +206,8 @@ def test_corrections_dumps_and_pages_agree(site, what):
 def test_corrections_sparql_finds_every_fact_an_editor_changed(site):
     query = """PREFIX kb: <%sontology#>
         SELECT DISTINCT ?fact { ?fact kb:correctedBy ?c . ?c prov:wasAttributedTo/rdfs:label "王编辑" }""" % site["base"]
-    rows = httpx.post(site["url"] + "sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    rows = httpx.post(site["url"] + "sparql", data={"query": query},
+                      headers={"Accept": "application/sparql-results+json"})
     facts = {b["fact"]["value"] for b in rows.json()["results"]["bindings"]}
     assert {site["targets"][w][0] for w in ("merge", "rename", "retype")} <= facts
     assert any("/article/" in fact for fact in facts)  # the items whose mentions or bylines changed
@@ -255,7 +262,11 @@ LINE = "1\t2026-12-03T09:30:00Z\t王编辑\t{op}\t{target}\t{value}\t理由"
     (LINE.format(op="merge", target="person/甲", value="organization/乙"), 1, "kinds differ"),
     (LINE.format(op="retype", target="organization/甲", value="schema:Thing"), 1, "class 'schema:Thing'"),
     (LINE.format(op="split", target="person/甲", value="某单位"), 1, "is not the IRI of a mention (mention/"),
-    (LINE.format(op="reject", target="person/甲", value="") + "\n" + LINE.format(op="reject", target="person/乙", value=""),
+    (LINE.format(op="add", target="person/甲", value="schema:containedInPlace place/乙"), 1, "is stated of places"),
+    (LINE.format(op="add", target="place/甲", value="schema:containedInPlace person/乙"), 1, "names a(n) place"),
+    (LINE.format(op="add", target="place/甲", value="schema:sameAs place/乙"), 1, "add states one of"),
+    (LINE.format(op="reject", target="person/甲", value="") + "\n"
+     + LINE.format(op="reject", target="person/乙", value=""),
      2, "id '1' is used on line 1 too"),
     (LINE.format(op="merge", target="person/甲", value="person/乙") + "\n"
      + LINE.format(op="merge", target="person/乙", value="person/甲").replace("1", "2", 1), 1, "merges make a cycle"),
