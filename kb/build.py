@@ -109,7 +109,8 @@ def _prepare(path: Path) -> Prepared | PageError:
 def _mapped(result: PageResult, mint: Minter, plan: corrections.Plan) -> Prepared:
     fixed = corrections.apply_page(result, plan, mint)  # an editor's rejects and merges, before mapping
     result, page, graph = fixed.result, result.page, mint.graph(result.page.id)
-    lines = dump.quad_lines(rdf.page_quads(result, mint, skip_posts=fixed.dropped_posts, corrected=fixed.notes), graph)
+    quads = rdf.page_quads(result, mint, skip_posts=fixed.dropped_posts, corrected=fixed.notes)
+    lines = dump.quad_lines(quads, graph)
     cache = {
         "sha256": page.sha256,
         "path": page.path,
@@ -169,6 +170,8 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
     """(Re)build the KB from pages into a new snapshot, then switch to it."""
     files = _require_files(paths)
     data = DataDir(settings.data_dir)
+    if data.current_id():  # a rebuild applies the corrections file the KB was made with, unless given another
+        settings = corrections.remembered(settings, data.current())
     corrections.plan_for(settings)  # a malformed corrections file stops the build here, naming the line
     with _locked(data):
         snapshot = data.new_snapshot()

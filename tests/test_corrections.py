@@ -298,3 +298,5 @@ def test_corrections_file_given_to_the_build_is_the_one_kb_correct_and_add_use(t
     assert [c.operation for c in parse(tsv.read_text(encoding="utf-8"), str(tsv))] == ["reject"]
     run_kb("add", page, "--data-dir", data, "--quiet", env=ENV)  # unchanged: the correction still holds
     assert f"<{person}>" not in {t for q in _quads(data) for t in q[:3]}
+    run_kb("build", page, "--data-dir", data, "--quiet", env=ENV)  # a rebuild too
+    assert f"<{person}>" not in {t for q in _quads(data) for t in q[:3]}

@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 
 from kb.errors import ConfigError, NotFound
 from kb.iris import segment, to_uri
+from kb.vocab import DCTERMS, PROV, kb_namespace
 from kb.web import caching, documents, views
 from kb.web import index as kb_index
-from kb.vocab import DCTERMS, PROV, kb_namespace
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
 
 router = APIRouter()
@@ -27,7 +27,7 @@ MEDIA = {**OFFERS, "html": "text/html; charset=utf-8"}
 JSON = ("jsonld", "json")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
 MAX_PAGE = 10_000
-OPERATIONS = {"reject": "剔除", "merge": "合并", "rename": "改名", "retype": "改类"}  # kb correct, as pages say it
+OPERATIONS = {"reject": "剔除", "merge": "合并", "rename": "改名", "retype": "改类", "split": "拆分", "add": "补充"}
 
 
 def _path(request: Request) -> str:
