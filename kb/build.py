@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import corrections, dump, identity, rdf, void
+from kb import corrected, corrections, dump, identity, rdf, void
 from kb.config import Settings
 from kb.catalog import Catalog
 from kb.deflate import Part
@@ -107,7 +107,7 @@ def _prepare(path: Path) -> Prepared | PageError:
 
 
 def _mapped(result: PageResult, mint: Minter, plan: corrections.Plan) -> Prepared:
-    fixed = corrections.apply_page(result, plan, mint)  # an editor's rejects and merges, before mapping
+    fixed = corrected.apply_page(result, plan, mint)  # an editor's rejects and merges, before mapping
     result, page, graph = fixed.result, result.page, mint.graph(result.page.id)
     quads = rdf.page_quads(result, mint, skip_posts=fixed.dropped_posts, corrected=fixed.notes)
     lines = dump.quad_lines(quads, graph)
@@ -300,8 +300,8 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
         tally = void.Tally(**asdict(catalog.tally))  # the pages' tally, plus the graphs below
         graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in catalog.pages}
         plan = corrections.plan_for(settings)
-        entities, notes, matched = corrections.apply_entities(catalog.resolution.entities(), plan, mint,
-                                                              catalog.corrected)
+        entities, notes, matched = corrected.apply_entities(catalog.resolution.entities(), plan, mint,
+                                                            catalog.corrected)
         entity_lines = dump.quad_lines(rdf.entity_quads(entities, set(catalog.roles), mint, notes),
                                        mint.entities_graph())
         (snapshot / ENTITY_LINES).write_bytes(b"\n".join(entity_lines))  # what the next add compares with

@@ -27,7 +27,8 @@ from kb.stages.resolve import NAME as RESOLVE_STAGE
 from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
-    from kb.corrections import Correction, EntityNote
+    from kb.corrected import EntityNote
+    from kb.corrections import Correction
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
@@ -225,7 +226,7 @@ def _annotation(result: PageResult, mint: Minter, body: NamedNode, item: int, st
 def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter,
                  notes: Mapping[str, EntityNote] | None = None) -> Iterator[Quad]:
     """The description of every resolved entity and role, in the entities graph; `notes`: what
-    editors corrected (kb.corrections.apply_entities), by entity IRI."""
+    editors corrected (kb.corrected.apply_entities), by entity IRI."""
     graph = mint.entities_graph()
     for s, p, o in _resolution(mint):
         yield Quad(s, p, o, graph)
