@@ -3,11 +3,14 @@ why) in the corrections file, and apply it the way `kb add` applies a page: a ne
 which only the pages the correction concerns are mapped again, switched in one step."""
 from __future__ import annotations
 
+import fcntl
 import getpass
 import json
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -23,30 +26,42 @@ def correct(settings: Settings, operation: str, target: str, value: str, reason:
             by: str | None = None) -> tuple[Correction, Path, build.BuildReport]:
     """Record one correction in the KB's corrections file (returned) and apply it; nothing is
     recorded when it is wrong or cannot be applied."""
-    current = DataDir(settings.data_dir).current()
-    base = json.loads((current / "COMPLETE").read_text(encoding="utf-8"))["base"]
-    settings = corrections.remembered(settings, current)
+    data = DataDir(settings.data_dir)
+    settings = corrections.remembered(settings, data.current())
     path = corrections.path_of(settings)
-    existing = corrections.read(path)
+    with _editing(path):  # editors correcting at once take turns: each reads the file and the KB as left
+        current = data.current()
+        base = json.loads((current / "COMPLETE").read_text(encoding="utf-8"))["base"]
+        existing = corrections.read(path)
+        correction = Correction(
+            _next_id(existing), datetime.now(timezone.utc).strftime(corrections.TIME_FORMAT),
+            " ".join((by or _editor()).split()), operation, relative(target, base), _value(operation, value, base),
+            " ".join(reason.split()), line=len(_text(path).split(b"\n")))
+        if problem := corrections.problem_of(correction) or corrections.merge_problem((*existing, correction)):
+            raise CorrectionError(f"cannot {operation}: {problem}")
+        _check_in_kb(correction, open_store_read_only(current / "store"), Minter(base),
+                     corrections.Plan.of(existing, base))
+        return correction, path, _recorded_and_applied(correction, path, settings)
+
+
+def _recorded_and_applied(correction: Correction, path: Path, settings: Settings) -> build.BuildReport:
+    """The correction appended to the file, then applied; the file as it was if it cannot be."""
     before = path.read_bytes() if path.exists() else None
-    correction = Correction(_next_id(existing), datetime.now(timezone.utc).strftime(corrections.TIME_FORMAT),
-                            (by or _editor()).strip(), operation, relative(target, base),
-                            _value(operation, value, base), " ".join(reason.split()),
-                            line=(before or corrections.HEADER.encode()).count(b"\n") + 1)
-    if problem := corrections.problem_of(correction) or corrections.merge_problem((*existing, correction)):
-        raise CorrectionError(f"cannot {operation}: {problem}")
-    _check_in_kb(correction, open_store_read_only(current / "store"), Minter(base),
-                 corrections.Plan.of(existing, base))
-    text = before or corrections.HEADER.encode()
-    _write(path, text + (b"" if text.endswith(b"\n") else b"\n") + correction.to_line().encode() + b"\n")
+    _write(path, _text(path) + correction.to_line().encode() + b"\n")
     try:
-        return correction, path, build.update([], settings, progress=False)
-    except BaseException:  # not applied: not recorded either
+        return build.update([], settings, progress=False)
+    except BaseException:
         if before is None:
             path.unlink()
         else:
             _write(path, before)
         raise
+
+
+def _text(path: Path) -> bytes:
+    """The file's text to append to, ending with a new line (a new file: its header)."""
+    text = path.read_bytes() if path.exists() else corrections.HEADER.encode()
+    return text if text.endswith(b"\n") else text + b"\n"
 
 
 def relative(iri: str, base: str) -> str:
@@ -66,7 +81,7 @@ def _value(operation: str, value: str, base: str) -> str:
     if operation == "add":  # PROPERTY VALUE: a property as schema:/kb:, an entity relative to the base
         prop, _, named = value.strip().partition(" ")
         key = corrections.ADDABLE.get(corrections.class_curie(prop), ("",))[0]
-        named = relative(named, base) if key in corrections.FACT_KINDS else named.strip()
+        named = relative(named, base) if key in corrections.FACT_KINDS else " ".join(named.split())
         return f"{corrections.class_curie(prop)} {named}"
     return " ".join(value.split())
 
@@ -107,6 +122,14 @@ def _why_gone(iri: str, plan: corrections.Plan) -> str:
     if iri in plan.rejected:
         return f": correction {plan.rejected[iri]} rejected it"
     return " (check the IRI on its page)"
+
+
+@contextmanager
+def _editing(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _write(path: Path, data: bytes) -> None:

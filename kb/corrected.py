@@ -49,7 +49,7 @@ Fate = tuple[str, str | None, str | None]  # (correction id, the surviving name 
 
 
 class _PageFixer:
-    """Makes one page's rejects and merges, part by part, noting the facts changed and by what."""
+    """Makes one page's rejects, merges and splits, part by part, noting the facts changed and by what."""
 
     def __init__(self, result: PageResult, plan: Plan, mint: Minter) -> None:
         self.page, self.plan, self.mint = result.page, plan, mint

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import SEEDS, Server, free_port, run_kb
+from conftest import KB, ROOT, SEEDS, Server, free_port, run_kb
 from kb.corrections import CorrectionError, parse
 
 SCHEMA = "http://schema.org/"
@@ -300,3 +301,17 @@ def test_corrections_file_given_to_the_build_is_the_one_kb_correct_and_add_use(t
     assert f"<{person}>" not in {t for q in _quads(data) for t in q[:3]}
     run_kb("build", page, "--data-dir", data, "--quiet", env=ENV)  # a rebuild too
     assert f"<{person}>" not in {t for q in _quads(data) for t in q[:3]}
+
+
+def test_corrections_editors_correcting_at_once_take_turns(tmp_path):
+    data = tmp_path / "data"
+    run_kb("build", SEEDS / "003_2acd00117dec1967.txt", "--data-dir", data, "--quiet", env=ENV)
+    people = _mentioned(data, "?e a schema:Person")[:2]
+    editors = [subprocess.Popen([*KB, "correct", "reject", person, "--reason", "测试", "--by", f"编辑{i}",
+                                 "--data-dir", str(data)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+               for i, person in enumerate(people)]
+    assert [editor.wait(120) for editor in editors] == [0, 0]
+    recorded = parse((data / "corrections.tsv").read_text(encoding="utf-8"), "corrections.tsv")
+    assert sorted(c.id for c in recorded) == ["1", "2"] and {c.target for c in recorded} == {
+        p.removeprefix("http://127.0.0.1:8000/") for p in people}
+    assert not {f"<{p}>" for p in people} & {t for q in _quads(data) for t in q[:3]}
