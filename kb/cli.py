@@ -61,7 +61,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
     value = " ".join(getattr(args, name) for name in ("value", "object") if hasattr(args, name))  # add: PROPERTY VALUE
     done, path, report = correct(settings, args.operation, args.target, value, args.reason, args.by)
     print(f"kb: recorded {done} in {path}", file=sys.stderr)
-    return _report(report, settings, "added")
+    _report(report, settings, "added")  # other corrections that match nothing are named, but this one succeeded
+    return EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -224,15 +224,19 @@ def test_corrections_kb_validate_checks_the_shapes_and_the_file(site, tmp_path):
 
 def test_corrections_stale_correction_is_reported_by_name(site, tmp_path):
     """Built from one page only, the corrections of things on the other pages match nothing."""
-    data = tmp_path / "data"
-    tsv = site["data"] / "corrections.tsv"
+    data, tsv = tmp_path / "data", tmp_path / "corrections.tsv"
+    shutil.copy(site["data"] / "corrections.tsv", tsv)
     result = run_kb("build", SEEDS / "002_e1e7d1dadf54d036.txt", "--data-dir", data, "--quiet",
                     "--corrections", tsv, check=False, env=ENV)
     assert result.returncode == 2
     stale = [line for line in result.stderr.splitlines() if line.endswith("no longer matches anything in the KB")]
     assert "kb: correction 5 (reject post/" in "\n".join(stale)
-    checked = run_kb("validate", "--data-dir", data, "--corrections", tsv, check=False)
+    checked = run_kb("validate", "--data-dir", data, check=False)
     assert checked.returncode == 1 and "correction 5 (reject post/" in checked.stdout
+    person = _mentioned(data, "?e a schema:Person")[0]  # a correction that holds: kb correct succeeds (0)
+    corrected = run_kb("correct", "reject", person, "--reason", "测试", "--by", "王编辑", "--data-dir", data,
+                       check=False)
+    assert corrected.returncode == 0 and "kb: correction 5 (reject post/" in corrected.stderr
 
 
 def test_corrections_kb_correct_refuses_what_is_not_in_the_kb(site):
