@@ -319,3 +319,18 @@ def test_corrections_editors_correcting_at_once_take_turns(tmp_path):
     assert sorted(c.id for c in recorded) == ["1", "2"] and {c.target for c in recorded} == {
         p.removeprefix("http://127.0.0.1:8000/") for p in people}
     assert not {f"<{p}>" for p in people} & {t for q in _quads(data) for t in q[:3]}
+
+
+def test_corrections_kb_correct_switches_the_served_kb(tmp_path):
+    port = free_port()
+    base, data = f"http://127.0.0.1:{port}/", tmp_path / "data"
+    run_kb("build", SEEDS / "003_2acd00117dec1967.txt", "--data-dir", data, "--base", base, "--quiet", env=ENV)
+    keep, other = _mentioned(data, "?e a schema:Person")[:2]
+    server = Server(["--data-dir", str(data), "--base", base], port)
+    try:
+        assert httpx.get(other, follow_redirects=False).status_code == 200
+        run_kb("correct", "merge", keep, other, "--reason", "测试", "--by", "王编辑", "--data-dir", data, env=ENV)
+        moved = httpx.get(other, follow_redirects=False)
+        assert moved.status_code == 301 and unquote(moved.headers["location"]) == keep
+    finally:
+        server.stop()
