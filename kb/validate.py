@@ -89,9 +89,10 @@ def validate_store(store: ox.Store, base: str) -> Report:
 
 
 def _focus_nodes(store: ox.Store, shapes: rdflib.Graph, shape: rdflib.term.Node) -> list:
-    """The nodes a shape targets (sh:targetClass, sh:targetObjectsOf), in a stable order."""
+    """The nodes a shape targets (sh:targetClass, sh:targetObjectsOf, sh:targetSubjectsOf), in a stable order."""
     patterns = [f"?s a <{c}>" for c in shapes.objects(shape, SH.targetClass)]
     patterns += [f"?x <{p}> ?s" for p in shapes.objects(shape, SH.targetObjectsOf)]
+    patterns += [f"?s <{p}> ?x" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     if not patterns:
         return []
     union = " UNION ".join(f"{{ {pattern} }}" for pattern in patterns)

@@ -334,3 +334,23 @@ def test_corrections_kb_correct_switches_the_served_kb(tmp_path):
         assert moved.status_code == 301 and unquote(moved.headers["location"]) == keep
     finally:
         server.stop()
+
+
+def test_corrections_shapes_catch_a_broken_correction(site, tmp_path):
+    """A correction without its reason, one naming both kinds of target, a pointer to no correction."""
+    data = tmp_path / "data"
+    shutil.copytree(site["data"], data, symlinks=True)
+    store = ox.Store(str(data / "current" / "store"))
+    kb = site["base"] + "ontology#"
+    first, second = (ox.NamedNode(site["base"] + f"correction/{n}") for n in (1, 2))
+    store.remove(next(iter(store.quads_for_pattern(first, ox.NamedNode(kb + "reason"), None, first))))
+    store.add(ox.Quad(second, ox.NamedNode(kb + "corrects"), ox.NamedNode(site["targets"]["merge"][0]), second))
+    store.add(ox.Quad(ox.NamedNode(site["targets"]["rename"][0]), ox.NamedNode(kb + "correctedBy"),
+                      ox.NamedNode(site["base"] + "correction/99"), ox.NamedNode(site["base"] + "graph/entities")))
+    store.flush()
+    del store
+    result = run_kb("validate", "--data-dir", data, check=False)
+    assert result.returncode == 1
+    for rule in ("shape:Correction kb:reason:", "shape:Correction: a correction names what it corrects",
+                 "shape:CorrectedFact kb:correctedBy:"):
+        assert rule in result.stdout
