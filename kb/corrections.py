@@ -276,6 +276,7 @@ class Plan:
     split: dict[str, tuple[str, str]] = field(default_factory=dict)  # mention IRI -> (qualifier, id)
     added: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # IRI -> [(fact key, value, id)]
     named: dict[tuple, str] = field(default_factory=dict)  # (kind, name, qualifier) -> IRI of each entity named
+    names: set[tuple[str, str]] = field(default_factory=set)  # (kind, name) of each entity named
 
     @classmethod
     def of(cls, corrections: tuple[Correction, ...], base: str) -> "Plan":
@@ -286,6 +287,7 @@ class Plan:
             for path in (c.target, c.value) if c.operation == "merge" else (c.target,):
                 if kind_of(path):
                     plan.named[entity_key(path)] = base + path
+                    plan.names.add(entity_key(path)[:2])
             if c.operation == "reject":
                 plan.rejected[iri] = c.id
             elif c.operation == "merge":
