@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import dump, identity, rdf, void
+from kb import corrected, corrections, dump, identity, rdf, void
 from kb.config import Settings
 from kb.catalog import Catalog
 from kb.deflate import Part
@@ -48,6 +48,8 @@ class BuildReport:
     pages: int = 0  # pages in the KB afterwards
     changed: int = 0  # pages (re)extracted by this run
     unchanged: int = 0  # pages given again with the same content (kb add)
+    recorrected: int = 0  # pages mapped again because the corrections that concern them changed
+    stale: list[corrections.Correction] = field(default_factory=list)  # corrections that matched nothing
     triples: int = 0
     skipped: list[PageError] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each phase (kept in COMPLETE)
@@ -111,22 +113,26 @@ def _prepare(path: Path) -> Prepared | PageError:
         result = extract(path, settings)
         if known.get(result.page.id) == result.page.sha256:
             return Prepared(result.page.id, result.page.path, result.page.sha256, None)
-        return _mapped(identity.qualify(result, settings), mint)  # same-named entities told apart
+        result = identity.qualify(result, settings)  # same-named entities told apart
+        return _mapped(result, mint, corrections.plan_for(settings))
     except PageError as exc:
         return exc
     except Exception as exc:  # a bug on one page must not stop the others
         return PageError(str(path), f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def _mapped(result: PageResult, mint: Minter) -> Prepared:
-    page, graph = result.page, mint.graph(result.page.id)
-    lines = dump.quad_lines(rdf.page_quads(result, mint), graph)
+def _mapped(result: PageResult, mint: Minter, plan: corrections.Plan) -> Prepared:
+    fixed = corrected.apply_page(result, plan, mint)  # an editor's rejects and merges, before mapping
+    result, page, graph = fixed.result, result.page, mint.graph(result.page.id)
+    quads = rdf.page_quads(result, mint, skip_posts=fixed.dropped_posts, corrected=fixed.notes)
+    lines = dump.quad_lines(quads, graph)
     cache = {
         "sha256": page.sha256,
         "path": page.path,
-        "entities": [asdict(e) for e in result.entities],
-        "roles": sorted({post.held_role() for post in result.posts}),
+        "entities": [asdict(e) for e in fixed.entities],
+        "roles": fixed.roles,
         "tally": asdict(void.Tally.of_lines(lines)),
+        "corrected": list(fixed.matched),
     }
     texts = dump.graph_texts(graph, lines, mint.base)
     return Prepared(page.id, page.path, page.sha256, cache, texts["nq"], dump.compressed(texts, len(lines)))
@@ -182,6 +188,9 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
     """(Re)build the KB from pages into a new snapshot, then switch to it."""
     files = _require_files(paths)
     data = DataDir(settings.data_dir)
+    if data.current_id():  # a rebuild applies the corrections file the KB was made with, unless given another
+        settings = corrections.remembered(settings, data.current())
+    corrections.plan_for(settings)  # a malformed corrections file stops the build here, naming the line
     with _locked(data):
         snapshot = data.new_snapshot()
         (snapshot / "pages").mkdir()
@@ -192,19 +201,29 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
 
 def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) -> BuildReport:
     """Add or replace pages in the current KB; a page given again unchanged changes nothing."""
-    files = _require_files(paths)
+    return update(_require_files(paths), settings, progress)
+
+
+def update(files: list[Path], settings: Settings, progress: bool = True) -> BuildReport:
+    """Add or replace pages (none: `kb correct`) in the current KB, and apply what changed in the
+    corrections file since the KB was made, mapping again only the pages those changes concern."""
     data = DataDir(settings.data_dir)
     with _locked(data):
         current = data.current()
         settings = _as_built(settings, current)
+        plan = corrections.plan_for(settings)
+        edits = corrections.changed(corrections.applied(current)[0], plan.corrections)
         snapshot, report = data.new_snapshot(), BuildReport()
         with report.timed("copy"):  # hard links: the served snapshot stays as it is
             open_store_read_only(current / "store").backup(str(snapshot / "store"))
             shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
             catalog = Catalog.load(current)
         store = ox.Store(str(snapshot / "store"))
-        report = _ingest(store, snapshot, files, settings, progress, catalog, report)
-        if not report.changed:
+        touched = corrections.touched_pages(edits, store, Minter(settings.base), catalog.pages, catalog.corrected)
+        report.recorrected = len(touched)
+        again = _page_files(snapshot, touched - {Path(f).stem for f in files})
+        report = _ingest(store, snapshot, [*files, *again], settings, progress, catalog, report, force=touched)
+        if not report.changed and not edits:
             del store
             shutil.rmtree(snapshot)
             report.pages = len(catalog.pages)
@@ -213,10 +232,22 @@ def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) 
         return _complete(data, store, snapshot, settings, report, catalog, previous=current)
 
 
+def _page_files(snapshot: Path, pages: set[str]) -> list[Path]:
+    """The files of pages of the KB, to map them again (the corrections that concern them changed)."""
+    files = []
+    for page in sorted(pages):
+        path = Path(json.loads((snapshot / "pages" / f"{page}.json").read_text(encoding="utf-8"))["path"])
+        if not path.is_file():
+            raise KbError(f"cannot apply the corrections to page {page}: its file {path} is gone; "
+                          f"kb add it again, or kb build")
+        files.append(path)
+    return files
+
+
 def _as_built(settings: Settings, snapshot: Path) -> Settings:
-    """Pages added to a KB get its IRIs and home city, whatever the environment says now."""
+    """Pages added to a KB get its IRIs, home city and corrections file, whatever the environment says now."""
     built = json.loads((snapshot / "COMPLETE").read_text(encoding="utf-8"))
-    return replace(settings, **{k: built[k] for k in BUILT_WITH if k in built})
+    return corrections.remembered(replace(settings, **{k: built[k] for k in BUILT_WITH if k in built}), snapshot)
 
 
 def _require_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -228,10 +259,11 @@ def _require_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settings, progress: bool,
-            catalog: Catalog, report: BuildReport) -> BuildReport:
-    """Extract pages into the snapshot: each page's graph replaced, its files written, the catalog counting it."""
+            catalog: Catalog, report: BuildReport, force: set[str] = frozenset()) -> BuildReport:
+    """Extract pages into the snapshot: each page's graph replaced, its files written, the catalog
+    counting it. `force`: pages mapped again even if unchanged."""
     mint = Minter(settings.base)
-    known = {page: entry["sha256"] for page, entry in catalog.pages.items()}
+    known = {page: entry["sha256"] for page, entry in catalog.pages.items() if page not in force}
     changed = _changed(files, settings, progress, known, report)
     # lenient: the quads are kb's own, serialized from terms whose IRIs were checked when made;
     # re-validating every IRI was a quarter of the load's parsing
@@ -285,8 +317,11 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
         catalog.save(snapshot)
         tally = void.Tally(**asdict(catalog.tally))  # the pages' tally, plus the graphs below
         graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in catalog.pages}
-        entities = catalog.resolution.entities()
-        entity_lines = dump.quad_lines(rdf.entity_quads(entities, set(catalog.roles), mint), mint.entities_graph())
+        plan = corrections.plan_for(settings)
+        entities, notes, matched = corrected.apply_entities(catalog.resolution.entities(), plan, mint,
+                                                            catalog.corrected)
+        entity_lines = dump.quad_lines(rdf.entity_quads(entities, set(catalog.roles), mint, notes),
+                                       mint.entities_graph())
         (snapshot / ENTITY_LINES).write_bytes(b"\n".join(entity_lines))  # what the next add compares with
         stored = _previous_lines(store, mint.entities_graph(), previous)
         for graph, lines, old in ((mint.entities_graph(), entity_lines, stored),
@@ -294,6 +329,9 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
                                    dump.store_graph_lines(store, mint.ontology()))):
             graphs[graph] = _replace_graph(store, graph, lines, old, settings.base)
             tally.add(void.Tally.of_lines(lines))
+        graphs.update(_correction_graphs(store, plan, mint, tally))
+        report.stale = [c for c in plan.corrections if c.id not in matched and c.id not in catalog.corrected]
+        corrections.save_applied(snapshot, plan, report.stale, settings)
     with report.timed("description"):
         described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
         # in the store and the dumps, so that they carry it
@@ -317,6 +355,22 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     (snapshot / "COMPLETE").write_text(json.dumps(built, ensure_ascii=False))
     data.publish(snapshot)
     return report
+
+
+def _correction_graphs(store: ox.Store, plan: corrections.Plan, mint: Minter,
+                       tally: void.Tally) -> dict[ox.NamedNode, dict[str, Part]]:
+    """Each correction in its own graph; the graphs of corrections no longer in the file are cleared."""
+    wanted, editors, parts = {mint.correction(c.id) for c in plan.corrections}, set(), {}
+    for graph in set(store.named_graphs()) - wanted:
+        if graph.value.startswith(mint.correction("").value):
+            store.remove_graph(graph)
+    for c in plan.corrections:
+        graph = mint.correction(c.id)
+        lines = dump.quad_lines(rdf.correction_quads(c, mint, c.by not in editors), graph)
+        editors.add(c.by)
+        parts[graph] = _replace_graph(store, graph, lines, dump.store_graph_lines(store, graph), mint.base)
+        tally.add(void.Tally.of_lines(lines))
+    return parts
 
 
 def _previous_lines(store: ox.Store, graph: ox.NamedNode, previous: Path | None) -> list[bytes]:

@@ -28,6 +28,7 @@ class Catalog:
     resolution: Resolution = field(default_factory=Resolution)
     roles: dict[str, int] = field(default_factory=dict)  # title -> pages naming it
     tally: Tally = field(default_factory=Tally)
+    corrected: dict[str, list[str]] = field(default_factory=dict)  # correction id -> pages it changed (kb.corrections)
 
     def add_page(self, page_id: str, cache: dict[str, Any], sign: int = 1) -> None:
         """Count one page's file in (sign -1: out, before it is replaced)."""
@@ -41,10 +42,15 @@ class Catalog:
             if self.roles[title] <= 0:
                 del self.roles[title]
         self.tally.add(Tally(**cache["tally"]), sign)
+        for cid in cache.get("corrected", ()):
+            pages = set(self.corrected.pop(cid, ()))
+            pages.add(page_id) if sign > 0 else pages.discard(page_id)
+            if pages:
+                self.corrected[cid] = sorted(pages)
 
     def save(self, folder: Path) -> None:
         data = {"pages": self.pages, "resolution": self.resolution.to_json(), "roles": self.roles,
-                "tally": asdict(self.tally)}
+                "tally": asdict(self.tally), "corrected": self.corrected}
         tmp = folder / (FILE_NAME + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, folder / FILE_NAME)
@@ -55,7 +61,8 @@ class Catalog:
             data = json.loads((folder / FILE_NAME).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise KbError(f"{folder} was made by an older kb (no {FILE_NAME}): run `kb build` on its pages again") from None
-        return cls(data["pages"], Resolution.from_json(data["resolution"]), data["roles"], Tally(**data["tally"]))
+        return cls(data["pages"], Resolution.from_json(data["resolution"]), data["roles"], Tally(**data["tally"]),
+                   data.get("corrected", {}))
 
 
 def _entity(data: dict[str, Any]) -> Entity:

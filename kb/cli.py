@@ -21,7 +21,7 @@ EXIT_OK, EXIT_ERROR, EXIT_SKIPPED = 0, 1, 2
 def _settings(args: argparse.Namespace) -> config.Settings:
     flags = {name: getattr(args, name, None)
              for name in ("data_dir", "base", "host", "port", "update_token", "page_cache_mb",
-                          "forwarded_allow_ips")}
+                          "forwarded_allow_ips", "corrections")}
     flags["query_in_memory"] = getattr(args, "in_memory", None) or None  # unset: $KB_QUERY_IN_MEMORY decides
     flags["access_log"] = getattr(args, "access_log", None) or None  # unset: $KB_ACCESS_LOG decides
     return config.resolve(flags)
@@ -46,10 +46,25 @@ def cmd_add(args: argparse.Namespace) -> int:
 def _report(report, settings: config.Settings, verb: str) -> int:
     for problem in report.skipped:
         print(f"kb: skipped {problem}", file=sys.stderr)
+    for correction in report.stale:
+        print(f"kb: {correction} no longer matches anything in the KB", file=sys.stderr)
     unchanged = f", {report.unchanged} unchanged" if report.unchanged else ""
-    print(f"kb: {verb} {report.changed} pages{unchanged}; the KB has {report.pages} pages, "
+    if report.recorrected:
+        unchanged += f", {report.recorrected} mapped again for the corrections"
+    print(f"kb: {verb} {report.changed - report.recorrected} pages{unchanged}; the KB has {report.pages} pages, "
           f"{report.triples} triples in {settings.data_dir}", file=sys.stderr)
-    return EXIT_SKIPPED if report.skipped else EXIT_OK
+    return EXIT_SKIPPED if report.skipped or report.stale else EXIT_OK
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from kb.correct import correct
+
+    settings = _settings(args)
+    value = " ".join(getattr(args, name) for name in ("value", "object") if hasattr(args, name))  # add: PROPERTY VALUE
+    done, path, report = correct(settings, args.operation, args.target, value, args.reason, args.by)
+    print(f"kb: recorded {done} in {path}", file=sys.stderr)
+    _report(report, settings, "added")  # other corrections that match nothing are named, but this one succeeded
+    return EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -139,6 +154,12 @@ def _data_dir(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, help="the KB's folder (default: $KB_DATA_DIR, else data/)")
 
 
+def _corrections(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corrections", type=Path, metavar="FILE",
+                   help="the editors' corrections file (default: $KB_CORRECTIONS, else corrections.tsv in the "
+                        "data dir)")
+
+
 def _base(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", help="base IRI of minted IRIs (default: $KB_BASE, else http://127.0.0.1:8000/)")
 
@@ -155,12 +176,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("build", cmd_build, "(re)build the KB from page files or folders (default: seeds/)")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    _data_dir(p), _base(p)
+    _data_dir(p), _base(p), _corrections(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = command("add", cmd_add, "add or replace pages in an existing KB, incrementally")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    _data_dir(p)
+    _data_dir(p), _corrections(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = command("extract", cmd_extract, "show what one page yields (items, entities)")
@@ -215,8 +236,28 @@ def parser() -> argparse.ArgumentParser:
                    help="proxies whose X-Forwarded-Proto/-For/-Host/-Prefix are trusted (default: "
                         "$KB_FORWARDED_ALLOW_IPS, else 127.0.0.1; * for any)")
 
-    p = command("validate", cmd_validate, "validate the KB against ontology/shapes.ttl (SHACL)")
-    _data_dir(p)
+    p = command("validate", cmd_validate,
+                "validate the KB against ontology/shapes.ttl (SHACL) and its corrections file")
+    _data_dir(p), _corrections(p)
+
+    p = command("correct", cmd_correct, "an editor's correction: recorded, applied now and on every build and add")
+    operations = p.add_subparsers(dest="operation", required=True, metavar="OPERATION")
+    for name, arguments, help in (
+            ("reject", ("IRI",), "not an entity (or not a mention, not a post): it leaves the KB"),
+            ("merge", ("KEEP_IRI", "OTHER_IRI"), "one entity: OTHER's names and facts go to KEEP, OTHER answers 301"),
+            ("rename", ("IRI", "NEW_NAME"), "the entity's name is wrong (its IRI stays)"),
+            ("retype", ("IRI", "CLASS_IRI"),
+             "the entity's class is wrong (schema:GovernmentOrganization, kb:Province…)"),
+            ("split", ("MENTION_IRI", "QUALIFIER"),
+             "the mention names a namesake (a second 张平), told apart by QUALIFIER"),
+            ("add", ("IRI", "PROPERTY", "VALUE"), "a fact the extractor missed: schema:containedInPlace, "
+             "schema:location, kb:owner (an entity's IRI) or schema:alternateName (a name)")):
+        q = operations.add_parser(name, help=help, description=help)
+        for dest, metavar in zip(("target", "value", "object"), arguments):
+            q.add_argument(dest, metavar=metavar)
+        q.add_argument("--reason", required=True, help="why: kept with the correction and shown on the pages")
+        q.add_argument("--by", metavar="NAME", help="who corrects (default: your login name)")
+        _data_dir(q), _corrections(q)
 
     p = command("push", cmd_push, "load the KB into an external SPARQL 1.1 store")
     p.add_argument("--endpoint", required=True, metavar="URL", help="the store's SPARQL/Graph Store endpoint")

@@ -34,6 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_cache_mb", 128, "megabytes of rendered entity pages (compressed) each server process keeps"),
     Setting("access_log", False, "log every request (uvicorn's access log; off: it cost ~10% of a cached page)"),
     Setting("forwarded_allow_ips", "127.0.0.1", "proxies whose X-Forwarded-* headers are trusted (IPs, networks, *)"),
+    Setting("corrections", None, "the editors' corrections file (default: corrections.tsv in the data dir)"),
 )
 
 
@@ -52,6 +53,7 @@ class Settings:
     page_cache_mb: int = 128
     access_log: bool = False
     forwarded_allow_ips: str = "127.0.0.1"
+    corrections: Path | None = None
 
     @property
     def city_short(self) -> str:
@@ -91,7 +93,7 @@ def _coerce(setting: Setting, value: Any) -> Any:
     kind = type(setting.default) if setting.default is not None else str
     if kind is bool:
         return _flag(setting, value)
-    if setting.name == "data_dir":
+    if setting.name in ("data_dir", "corrections"):
         return Path(value)
     try:
         return kind(value)

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from kb.config import Settings
 from kb.iris import QUALIFIER_SEPARATOR
-from kb.model import Entity, Item, PageResult, Post
+from kb.model import Entity, PageResult, Post
 from kb.stages.lexicon import alternation, rows, words
 from kb.stages.places import known
 

@@ -9,6 +9,7 @@ rebuild, in any page order, and when pages are added. Nothing a user may link to
     {base}page/<page>  article/<page>/<n>  post/<page>/<n>  mention/<page>/<start>-<end>
     {base}role/<title>  graph/<page>  graph/entities  extraction/<page>  resolution  software/kb/<version>
     {base}ontology (terms: ontology#Term)  dataset  graph/void  dumps/<file>  sparql
+    {base}correction/<id> (the correction and its graph)  editor/<name>              kb.corrections
 """
 from __future__ import annotations
 
@@ -80,6 +81,17 @@ class Minter:
     def mention_part(self, mention: NamedNode, part: str) -> NamedNode:
         """The target or selector of a mention: fragments of the mention's own document."""
         return NamedNode(f"{mention.value}#{part}")
+
+    def at(self, path: str) -> NamedNode:
+        """An IRI the KB minted, from its path under the base (or the whole IRI)."""
+        return NamedNode(path if "://" in path else self.base + path)
+
+    def correction(self, correction_id: str) -> NamedNode:
+        """An editor's correction (kb.corrections), and the named graph that holds it."""
+        return self._iri("correction", correction_id)
+
+    def editor(self, name: str) -> NamedNode:
+        return self._iri("editor", name)
 
     def role(self, title: str) -> NamedNode:
         return self._iri("role", title)

@@ -11,7 +11,7 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
@@ -24,7 +24,11 @@ from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
 from kb.resources import ontology_text
 from kb.stages.resolve import NAME as RESOLVE_STAGE
-from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kb.vocab import DCTERMS, OA, ONTOLOGY_PATH, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+
+if TYPE_CHECKING:
+    from kb.corrected import EntityNote
+    from kb.corrections import Correction
 
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
 
@@ -84,16 +88,19 @@ def source_time(path: str) -> datetime:
     return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 
-def page_quads(result: PageResult, mint: Minter, extracted_at: datetime | None = None) -> Iterator[Quad]:
-    """All quads of one page, in the page's named graph."""
+def page_quads(result: PageResult, mint: Minter, extracted_at: datetime | None = None,
+               skip_posts: frozenset[int] = frozenset(), corrected: Iterable[tuple[str, str]] = ()) -> Iterator[Quad]:
+    """All quads of one page, in the page's named graph. An editor's corrections (kb.corrections)
+    leave out the posts at positions `skip_posts`; `corrected`: (fact's IRI, correction id) pairs."""
     graph = mint.graph(result.page.id)
     when = extracted_at or source_time(result.page.path)
     name = page_namer(result, mint)
     parts = (
         _provenance(result, mint, when),
         *(_item(item, result, mint, name) for item in result.items),
-        _posts(result, mint, name),
+        _posts(result, mint, name, skip_posts),
         _mentions(result, mint, name),
+        ((NamedNode(iri), mint.kb.correctedBy, mint.correction(cid)) for iri, cid in corrected),
     )
     for triples in parts:
         for s, p, o in triples:
@@ -162,9 +169,11 @@ def ordered_posts(posts: tuple[Post, ...]) -> list[Post]:
     return sorted(set(posts), key=lambda p: (p.start, p.end, p.person, p.title, p.organization or "", p.item))
 
 
-def _posts(result: PageResult, mint: Minter, name: Namer) -> Iterator[Triple]:
+def _posts(result: PageResult, mint: Minter, name: Namer, skip: frozenset[int]) -> Iterator[Triple]:
     page = result.page
     for i, post in enumerate(ordered_posts(result.posts)):
+        if i in skip:  # rejected by an editor: the others keep their numbers
+            continue
         iri = mint.post(page.id, i)
         yield iri, RDF.type, ORG.Membership
         yield iri, RDF.type, mint.kb.Post
@@ -219,13 +228,15 @@ def _annotation(result: PageResult, mint: Minter, body: NamedNode, item: int, st
     yield selector, OA.end, _integer(last)
 
 
-def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter) -> Iterator[Quad]:
-    """The description of every resolved entity and role, in the entities graph."""
+def entity_quads(entities: tuple[Entity, ...], roles: set[str], mint: Minter,
+                 notes: Mapping[str, EntityNote] | None = None) -> Iterator[Quad]:
+    """The description of every resolved entity and role, in the entities graph; `notes`: what
+    editors corrected (kb.corrected.apply_entities), by entity IRI."""
     graph = mint.entities_graph()
     for s, p, o in _resolution(mint):
         yield Quad(s, p, o, graph)
     for entity in entities:
-        for s, p, o in _entity(entity, mint):
+        for s, p, o in _entity(entity, mint, notes or {}):
             yield Quad(s, p, o, graph)
     for s, p, o in _namesakes(entities, mint):
         yield Quad(s, p, o, graph)
@@ -259,16 +270,20 @@ def _namesakes(entities: tuple[Entity, ...], mint: Minter) -> Iterator[Triple]:
             yield named, RDFS.seeAlso, qualified
 
 
-def _entity(entity: Entity, mint: Minter) -> Iterator[Triple]:
+def _entity(entity: Entity, mint: Minter, notes: Mapping[str, EntityNote]) -> Iterator[Triple]:
     iri = mint.entity(entity.kind, entity.name, entity.qualifier)
+    note = notes.get(iri.value) if notes else None
     yield iri, RDF.type, ENTITY_CLASSES[entity.kind]
     for cls in SUBTYPES.get(entity.subtype or "", ()):
         yield iri, RDF.type, getattr(mint.kb, cls) if isinstance(cls, str) else cls
-    yield iri, SCHEMA.name, zh(entity.name)
+    name = note.name if note and note.name else entity.name  # renamed by an editor: its IRI stays
+    yield iri, SCHEMA.name, zh(name)
     if entity.qualifier:  # what tells it apart from its namesakes, for readers of its page
         yield iri, SCHEMA.disambiguatingDescription, zh(entity.qualifier)
-    for alt in entity.alt_names:
+    for alt in sorted({*entity.alt_names, entity.name} - {name}):
         yield iri, SCHEMA.alternateName, zh(alt)
+    for cid in note.corrections if note else ():
+        yield iri, mint.kb.correctedBy, mint.correction(cid)
     for key, value in sorted(set(entity.facts)):
         fact = fact_triple(entity, key, value, mint)
         if fact is not None:
@@ -294,6 +309,41 @@ def fact_triple(entity: Entity, key: str, value: str, mint: Minter) -> Triple | 
         case "date":
             return iri, SCHEMA.startDate, date_literal(value)
     return None
+
+
+def correction_quads(c: Correction, mint: Minter, describe_editor: bool) -> Iterator[Quad]:
+    """An editor's correction (kb.corrections), in its own named graph (named by the correction's
+    IRI): who, when, why, and what it says. A rejected IRI is a literal, so that nothing in the KB names it any more;
+    a merged one is replaced by the survivor (dcterms:isReplacedBy: the server answers 301)."""
+    iri, editor = mint.correction(c.id), mint.editor(c.by)
+    triples = [
+        (iri, RDF.type, mint.kb.Correction),
+        (iri, DCTERMS.identifier, Literal(c.id)),
+        (iri, mint.kb.operation, Literal(c.operation)),
+        (iri, mint.kb.reason, Literal(c.reason)),
+        (iri, PROV.wasAttributedTo, editor),
+        (iri, PROV.generatedAtTime, Literal(c.when, datatype=XSD.dateTime)),
+    ]
+    if c.operation == "reject":
+        triples.append((iri, mint.kb.rejects, Literal(mint.at(c.target).value, datatype=XSD.anyURI)))
+    else:
+        triples.append((iri, mint.kb.corrects, mint.at(c.target)))
+    if c.operation == "merge":
+        other = mint.at(c.value)
+        triples += [(iri, mint.kb.mergedFrom, other), (other, DCTERMS.isReplacedBy, mint.at(c.target))]
+    elif c.operation == "rename":
+        triples.append((iri, mint.kb.newName, zh(c.value)))
+    elif c.operation == "split":
+        triples.append((iri, mint.kb.qualifier, zh(c.value)))
+    elif c.operation == "add":  # as written: the fact itself is in the entities graph
+        triples.append((iri, mint.kb.adds, Literal(c.value)))
+    elif c.operation == "retype":
+        prefix, local = c.value.split(":", 1)
+        cls = getattr(mint.kb, local) if prefix == "kb" else NamedNode(PREFIXES[prefix] + local)
+        triples.append((iri, mint.kb.newType, cls))
+    if describe_editor:  # once, in the graph of the editor's first correction
+        triples += [(editor, RDF.type, PROV.Person), (editor, RDFS.label, Literal(c.by))]
+    return (Quad(s, p, o, iri) for s, p, o in triples)
 
 
 def rebased(name: str, base: str) -> str:

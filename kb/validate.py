@@ -16,6 +16,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF as R_RDF, SH
 
+from kb import corrections
 from kb.config import Settings
 from kb.rdf import rebased
 from kb.store import DataDir
@@ -46,10 +47,16 @@ class Report:
 
 
 def validate(settings: Settings) -> tuple[bool, str]:
-    """Validate the KB in settings.data_dir; (conforms, a report for people)."""
-    store = DataDir(settings.data_dir).open_read()
+    """Validate the KB in settings.data_dir and its corrections file; (conforms, a report for people)."""
+    data = DataDir(settings.data_dir)
+    store = data.open_read()
     report = validate_store(store, _base(store, settings.base))
-    return report.conforms, format_report(report)
+    current = data.current()
+    problems = [f"  {problem}" for problem in corrections.check(corrections.remembered(settings, current), current)]
+    if problems:
+        problems.insert(0, "kb validate: the corrections file has problems:")
+    lines = [format_report(report), *problems]
+    return report.conforms and not problems, "\n".join(lines)
 
 
 def _base(store: ox.Store, default: str) -> str:
@@ -82,9 +89,10 @@ def validate_store(store: ox.Store, base: str) -> Report:
 
 
 def _focus_nodes(store: ox.Store, shapes: rdflib.Graph, shape: rdflib.term.Node) -> list:
-    """The nodes a shape targets (sh:targetClass, sh:targetObjectsOf), in a stable order."""
+    """The nodes a shape targets (sh:targetClass, sh:targetObjectsOf, sh:targetSubjectsOf), in a stable order."""
     patterns = [f"?s a <{c}>" for c in shapes.objects(shape, SH.targetClass)]
     patterns += [f"?x <{p}> ?s" for p in shapes.objects(shape, SH.targetObjectsOf)]
+    patterns += [f"?s <{p}> ?x" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     if not patterns:
         return []
     union = " UNION ".join(f"{{ {pattern} }}" for pattern in patterns)

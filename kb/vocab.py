@@ -42,7 +42,7 @@ class Namespace:
 
 RDF = Namespace(PREFIXES["rdf"], "type")
 RDFS = Namespace(PREFIXES["rdfs"], "label comment seeAlso")
-XSD = Namespace(PREFIXES["xsd"], "date gMonthDay integer nonNegativeInteger decimal boolean string dateTime hexBinary")
+XSD = Namespace(PREFIXES["xsd"], "date gMonthDay integer nonNegativeInteger decimal boolean string dateTime hexBinary anyURI")
 SCHEMA = Namespace(
     PREFIXES["schema"],
     "NewsArticle Photograph Person Organization Project Place Event CreativeWork SoftwareApplication "
@@ -55,14 +55,14 @@ SCHEMA = Namespace(
 ORG = Namespace(PREFIXES["org"], "Membership Role member role organization memberDuring")
 PROV = Namespace(
     PREFIXES["prov"],
-    "Entity Activity SoftwareAgent wasDerivedFrom wasGeneratedBy generatedAtTime used wasAttributedTo "
+    "Entity Activity SoftwareAgent Person wasDerivedFrom wasGeneratedBy generatedAtTime used wasAttributedTo "
     "wasAssociatedWith endedAtTime",
 )
 SKOS = Namespace(PREFIXES["skos"], "prefLabel altLabel")
 DCTERMS = Namespace(
     PREFIXES["dcterms"],
     "source date identifier title description license rights created modified publisher subject "
-    "conformsTo format",
+    "conformsTo format isReplacedBy",
 )
 OA = Namespace(
     PREFIXES["oa"],
@@ -86,8 +86,9 @@ KB_TERMS = (
     "Newspaper Page Item Report WireCopy Feature PhotoItem Teaser OtherItem Person Organization "
     "GovernmentBody PartyOrgan Company EducationalInstitution ResearchInstitute MedicalInstitution "
     "MediaOrganization IntergovernmentalOrganization Project Place AdministrativeDivision Province City County Town Village Event "
-    "Post Role Mention PageGraph Extraction Resolution "
-    "sha256 stage investment capacity signed owner former"
+    "Post Role Mention PageGraph Extraction Resolution Correction "
+    "sha256 stage investment capacity signed owner former "
+    "correctedBy operation reason corrects rejects mergedFrom newName newType qualifier adds"
 )
 
 

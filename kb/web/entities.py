@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kb.errors import ConfigError, NotFound
 from kb.iris import segment, to_uri
+from kb.vocab import DCTERMS, PROV, kb_namespace
 from kb.web import caching, documents, site, views
 from kb.web import index as kb_index
 from kb.web.conneg import GRAPH_TYPES, HTML, negotiate
@@ -26,6 +27,7 @@ MEDIA = {**OFFERS, "html": "text/html; charset=utf-8"}
 JSON = ("jsonld", "json")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
 MAX_PAGE = 10_000
+OPERATIONS = {"reject": "剔除", "merge": "合并", "rename": "改名", "retype": "改类", "split": "拆分", "add": "补充"}
 
 
 def _path(request: Request) -> str:
@@ -83,10 +85,23 @@ async def entity(path: str, request: Request) -> Response:
         return await run_in_threadpool(_entity, path, request)
     except _Missing as missing:
         return await run_in_threadpool(_not_found_page, request, missing.iri)
+    except _Moved as moved:  # merged into another by an editor (kb correct merge)
+        suffix = _split_suffix(_path(request))[1]
+        served = site.served_at(moved.iri, request.app.state.settings.base, site.root_url(request))
+        location = to_uri(served) + (f".{suffix}" if suffix else "")
+        return Response(status_code=301, headers={"Location": location, "Vary": "Accept"})
 
 
 class _Missing(Exception):
     """A browser asked for an IRI the KB does not have: it gets the 404 page (_not_found_page)."""
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(iri)
+        self.iri = iri
+
+
+class _Moved(Exception):
+    """An IRI an editor merged into another: it answers 301 with the survivor's IRI."""
 
     def __init__(self, iri: str) -> None:
         super().__init__(iri)
@@ -121,10 +136,34 @@ def _entity(path: str, request: Request) -> Response:
 
 def _rendered(request: Request, store: ox.Store, iri: str, fmt: str, profile: str, page: int,
               version: str) -> caching.Page:
+    if survivor := _replaced_by(store, iri):
+        raise _Moved(survivor)
     if not documents.exists(store, iri):
         raise NotFound(f"{iri} is not an IRI of this KB") if fmt != "html" else _Missing(iri)
     body, has_next = _render(request, store, kb_index.of(request, version), iri, fmt, profile, page)
     return caching.Page.of(body, has_next)
+
+
+def _replaced_by(store: ox.Store, iri: str) -> str | None:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return next((q.object.value for q in store.quads_for_pattern(node, DCTERMS.isReplacedBy, None, None)), None)
+
+
+def _corrections(store: ox.Store, iri: str, base: str) -> list[dict]:
+    """Who corrected this IRI's facts, when and why (kb correct), oldest first."""
+    kb = kb_namespace(base)
+    rows = []
+    for quad in store.quads_for_pattern(ox.NamedNode(iri), kb.correctedBy, None, None):
+        said = {q.predicate: q.object for q in store.quads_for_pattern(quad.object, None, None, quad.object)}
+        editor = said.get(PROV.wasAttributedTo)
+        rows.append({"iri": quad.object.value, "by": views.label(store, editor) if editor else "",
+                     "when": said[PROV.generatedAtTime].value[:10] if PROV.generatedAtTime in said else "",
+                     "operation": OPERATIONS.get(said[kb.operation].value, "") if kb.operation in said else "",
+                     "reason": said[kb.reason].value if kb.reason in said else ""})
+    return sorted(rows, key=lambda row: (row["when"], row["iri"]))
 
 
 def _render(request: Request, store: ox.Store, index: kb_index.Index, iri: str, fmt: str, profile: str,
@@ -148,7 +187,8 @@ def _html(request: Request, store: ox.Store, index: kb_index.Index, iri: str, pa
     embedded = documents.dumps(documents.to_jsonld(own, base=base), base).replace("</", "<\\/")
     data = {"page": page, "has_next": False, **view.data}
     here = site.served_at(iri, base, site.up(request))
-    html = site.render(request, view.template, iri=iri, here=here, title=view.title, jsonld=embedded, **data)
+    html = site.render(request, view.template, iri=iri, here=here, title=view.title, jsonld=embedded,
+                       corrections=_corrections(store, iri, base), **data)
     return html.encode(), bool(data["has_next"])
 
 
