@@ -7,8 +7,6 @@ decides how the two combine: the rules' reading wins wherever they overlap.
 from __future__ import annotations
 
 import re
-
-import rjieba
 from collections import Counter
 
 from kb.ner.model import load
@@ -28,15 +26,22 @@ def find(text: Text, skip: list[tuple[int, int]] = ()) -> list[Found]:
     """The model's people, organizations and places in the page's compact text, outside the
     [start, end) stretches to skip: those it is confident of, and those it reads more than once."""
     spans = []
-    for start, end in _between(skip, len(text.text)):
-        part = text.text[start:end]
-        spans += [s._replace(start=s.start + start, end=s.end + start) for s in load().spans(part, rjieba.tag(part))]
+    for first, last in _between(_token_bounds(text, skip), len(text.tokens)):
+        start = text.token_starts[first]
+        part = text.text[start:text.token_starts[last] if last < len(text.tokens) else len(text.text)]
+        spans += [s._replace(start=s.start + start, end=s.end + start)
+                  for s in load().spans(part, text.tokens[first:last])]
     spans = [s for s in spans if _plausible(text, s.kind, s.start, s.end)]
     named = [(s, text.text[s.start:s.end]) for s in spans]
     seen = Counter((s.kind, name) for s, name in named)
     short = lexicon.suffix_table("places_abbreviations.txt")
     return [Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end)
             for s, name in named if s.confidence >= CONFIDENT or seen[s.kind, name] > 1]
+
+
+def _token_bounds(text: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans as the spans of the tokens (rjieba's words) they touch."""
+    return [(text.token_at(start), text.token_at(end - 1) + 1) for start, end in spans if end > start]
 
 
 def _between(skip: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
