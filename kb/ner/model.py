@@ -1,5 +1,6 @@
-"""Decode the CRF with numpy: emission scores from per-template weight tables, then Viterbi
-over the text's sentences side by side (a batch), constrained to well-formed BIO."""
+"""Decode the CRF with numpy: emission scores from per-template weight tables, then Viterbi over
+the text's clauses side by side (a batch), constrained to well-formed BIO, and each name's
+probability by forward-backward over the clauses that hold one."""
 from __future__ import annotations
 
 import re
