@@ -22,7 +22,7 @@ from kb.ner.model import Model
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared/corpora/peoples-daily-ner/train_bio.txt"
 DEFAULT_OUT = Path(__file__).with_name("model.npz")
-PARAMS = {"c1": 0.1, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+PARAMS = {"c1": 0.03, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
 
 
 def train(sentences: list[corpus.Sentence], params: dict = PARAMS) -> dict[str, np.ndarray]:
