@@ -29,7 +29,7 @@ from kb.model import Entity, PageResult, Post
 from kb.stages.lexicon import alternation, rows, words
 from kb.stages.places import known
 
-NAME = "kb.identity.v2"
+NAME = "kb.identity.v3"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLACE_LEVELS = {"province", "city", "country", "locality"}
 _ASIDE = re.compile(r"[（(][^）)]*[）)]")

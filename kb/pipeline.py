@@ -13,7 +13,7 @@ STAGES = (read, normalize, dates, segment, entities)
 
 
 def stage_names() -> tuple[str, ...]:
-    return tuple(stage.NAME for stage in STAGES)
+    return (*(stage.NAME for stage in STAGES), *(rule.NAME for rule in entities.RULES))
 
 
 def extract(path: str | Path, settings: Settings) -> PageResult:

@@ -3,6 +3,7 @@ the text's clauses side by side (a batch), constrained to well-formed BIO, and e
 probability by forward-backward over the clauses that hold one."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -188,6 +189,11 @@ def _spans(labels: np.ndarray, probability: np.ndarray) -> list[Span]:
             end += 1
         out.append(Span(KINDS[LABELS[labels[k]][2:]], k, end, float(probability[k:end].min())))
     return out
+
+
+def digest() -> str:
+    """The first 12 hex digits of the shipped weights' SHA-256: which model read a page."""
+    return hashlib.sha256(resources.files("kb.ner").joinpath(MODEL).read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

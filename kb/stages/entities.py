@@ -15,7 +15,10 @@ from kb.model import Entity, Item, Mention, Page, Post
 from kb.stages import events, lexicon, orgs, people, places, posts, projects, recognize
 from kb.stages.text import Found, ItemIndex, Text
 
-NAME = "kb.entities.v2"
+# the rules and the recognizer this stage runs, with their versioned names (recorded in provenance)
+RULES = (people, posts, orgs, places, projects, events, recognize)
+
+NAME = "kb.entities.v3"
 _FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}
 _LINKS = "为到在对与和同"  # a word between a person and what the person does
 

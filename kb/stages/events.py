@@ -9,7 +9,7 @@ from functools import lru_cache
 from kb.stages import lexicon
 from kb.stages.text import Found, Text
 
-NAME = "kb.events.v1"
+NAME = "kb.events.v2"
 _QUALIFIER = re.compile(r"（第[^（）]{1,5}）")  # 培训班（第一期）
 _LONG = 6  # a long name is a specific one (抗击新冠肺炎疫情表彰大会)
 _ORDINAL = re.compile(r"第|届|次|\d")  # 第三届, 十九届五中全会, 市八次党代会

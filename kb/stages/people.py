@@ -12,7 +12,7 @@ from kb.stages import lexicon
 from kb.stages.lexicon import CJK
 from kb.stages.text import Found, Text
 
-NAME = "kb.people.v1"
+NAME = "kb.people.v2"
 _CJK = re.compile(f"[{CJK}]")
 _CJK_ONLY = re.compile(f"[{CJK}]+")
 # single characters that, printed right after a two-character name, are not part of it

@@ -17,7 +17,7 @@ from kb.stages import lexicon
 from kb.stages.people import name_list
 from kb.stages.text import Found, Text
 
-NAME = "kb.posts.v1"
+NAME = "kb.posts.v2"
 _DEPARTMENT = 4  # most characters of a department printed between an organization and a title
 _LEVEL_CHARS = frozenset("省市县区镇乡")
 _STOP = frozenset("的在和与是驻到对为了")

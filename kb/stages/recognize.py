@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kb.ner.model import load
+from kb.ner.model import digest, load
 from kb.stages import lexicon, orgs
 from kb.stages.lexicon import CJK
 from kb.stages.text import Found, Text
 
-NAME = "kb.recognize.v1"
+NAME = f"kb.recognize.v1+{digest()}"  # the weights' digest too: a retrained model is another stage
 _PERSON = re.compile(f"[{CJK}]{{2,8}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 
