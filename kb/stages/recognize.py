@@ -2,12 +2,14 @@
 
 The rules read a local paper's cues (titles, suffixes, bylines); the model adds the names printed
 without them (national news, foreign names, bodies without a listed suffix). kb.stages.entities
-decides how the two combine: the rules' reading wins wherever they overlap.
+decides where it reads (not over reports on the home city) and how the two combine where both
+read a name.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from kb.ner.model import digest, load
 from kb.stages import lexicon, orgs
@@ -17,12 +19,10 @@ from kb.stages.text import Found, Text
 NAME = f"kb.recognize.v1+{digest()}"  # the weights' digest too: a retrained model is another stage
 _PERSON = re.compile(f"[{CJK}]{{2,8}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
-
-
 CONFIDENT = 0.7  # a name the model reads once is kept at this probability (chosen on the tuning part)
 
 
-def find(text: Text, skip: list[tuple[int, int]] = ()) -> list[Found]:
+def find(text: Text, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
     """The model's people, organizations and places in the page's compact text, outside the
     [start, end) stretches to skip: those it is confident of, and those it reads more than once."""
     spans = []
@@ -39,7 +39,7 @@ def find(text: Text, skip: list[tuple[int, int]] = ()) -> list[Found]:
             for s, name in named if s.confidence >= CONFIDENT or seen[s.kind, name] > 1]
 
 
-def _token_bounds(text: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _token_bounds(text: Text, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Character spans as the spans of the tokens (rjieba's words) they touch."""
     return [(text.token_at(start), text.token_at(end - 1) + 1) for start, end in spans if end > start]
 
