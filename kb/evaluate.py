@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from kb.errors import ConfigError, PageError
 from kb.model import PageResult
+from kb.ner.features import BIO_TYPE
 
 KINDS = ("items", "bylines", "people", "posts", "organizations", "projects", "places", "events")
 _SPACE = re.compile(r"\s+")
@@ -152,7 +153,7 @@ def evaluate(results: Iterable[tuple[PageResult, Path]], fold: Fold | None = Non
     return total
 
 
-BIO_KINDS = ("PER", "ORG", "LOC")
+BIO_KINDS = tuple(BIO_TYPE.values())  # PER, ORG, LOC
 
 
 def score_bio(documents: Iterable[list], predict: Callable[[str], set[tuple[str, str]]]) -> dict[str, Score]:
@@ -196,9 +197,6 @@ def _page_files(places: list[Path]) -> dict[str, Path]:
     return out
 
 
-_BIO_OF = {"person": "PER", "organization": "ORG", "place": "LOC"}
-
-
 def evaluate_bio(path: Path, settings, size: int = 10) -> tuple[dict[str, Score], list[str]]:
     """Run the whole pipeline over a BIO file's sentences, `size` at a time as one plain-text
     article, and score the names it finds by their printed form. Returns the scores and the
@@ -218,7 +216,7 @@ def evaluate_bio(path: Path, settings, size: int = 10) -> tuple[dict[str, Score]
             except PageError as exc:
                 refused.append(exc.reason)
                 return set()
-            return {(_BIO_OF[m.kind], m.surface) for m in result.mentions if m.kind in _BIO_OF}
+            return {(BIO_TYPE[m.kind], m.surface) for m in result.mentions if m.kind in BIO_TYPE}
 
         try:
             sentences = read_bio(path)

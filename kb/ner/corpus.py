@@ -88,7 +88,7 @@ def _plain(text: str, kind: str | None = None) -> Sentence:
     return Sentence(text, tuple(tags))
 
 
-def _headline(s: Sentence, rng: random.Random) -> Sentence | None:
+def _headline(s: Sentence) -> Sentence | None:
     """A clause of a sentence, without its punctuation: how a glued-on headline reads."""
     cut = next((k for k, ch in enumerate(s.text) if ch in _PUNCT and k >= 6), None)
     if cut is None or cut > 24 or s.tags[cut - 1].startswith("B-") or (cut < len(s.tags) and s.tags[cut].startswith("I-")):
@@ -119,7 +119,7 @@ def pagelike(sentences: list[Sentence], seed: int = 0) -> list[Sentence]:
         size = rng.choice((1, 1, 2, 3, 4))
         parts = list(sentences[k:k + size])
         k += size
-        if rng.random() < 0.25 and (head := _headline(rng.choice(sentences), rng)):
+        if rng.random() < 0.25 and (head := _headline(rng.choice(sentences))):
             parts.insert(0, head)
         if names and rng.random() < 0.15:
             parts[1 if len(parts) > 1 and rng.random() < 0.5 else 0:0] = _byline(names, rng)

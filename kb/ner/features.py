@@ -13,7 +13,8 @@ from functools import lru_cache
 import numpy as np
 
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
-KINDS = {"PER": "person", "ORG": "organization", "LOC": "place"}
+KINDS = {"PER": "person", "ORG": "organization", "LOC": "place"}  # BIO type -> kb's kind
+BIO_TYPE = {kind: tag for tag, kind in KINDS.items()}  # kb's kind -> BIO type
 _PAD = 1  # the code of the characters before the first and after the last
 # jieba's part-of-speech tags worth telling apart; any other tag counts as "x"
 _TAGS = ("x", "n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "v", "vn", "a", "ad", "an", "d", "m",

@@ -17,7 +17,7 @@ import numpy as np
 import rjieba
 
 from kb.ner import corpus
-from kb.ner.features import LABELS, attributes
+from kb.ner.features import BIO_TYPE, LABELS, attributes
 from kb.ner.model import Model
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2].parent / "shared/corpora/peoples-daily-ner/train_bio.txt"
@@ -64,8 +64,7 @@ def export(state: dict[tuple[str, str], float], transitions: dict[tuple[str, str
 
 
 def names_found(model: Model, text: str) -> set[tuple[str, str]]:
-    kinds = {"person": "PER", "organization": "ORG", "place": "LOC"}
-    return {(kinds[s.kind], text[s.start:s.end]) for s in model.spans(text, rjieba.tag(text))}
+    return {(BIO_TYPE[s.kind], text[s.start:s.end]) for s in model.spans(text, rjieba.tag(text))}
 
 
 def main(argv: list[str] | None = None) -> int:

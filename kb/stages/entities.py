@@ -87,14 +87,7 @@ def _home_reports(text: Text, index: ItemIndex, settings: Settings) -> list[tupl
     """The compact spans of the reports on the home city (those that name it, or 我市): the rules
     were made for what such reports print, and the model adds there mostly generic words."""
     home = [i for i in index.items if i.kind != "wire" and (settings.city_short in i.text or "我市" in i.text)]
-    spans = sorted((bisect_left(text.index, i.start), bisect_left(text.index, i.end)) for i in home)
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:  # items may nest: merge overlapping spans
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return sorted((bisect_left(text.index, i.start), bisect_left(text.index, i.end)) for i in home)
 
 
 def _reconcile(rule: list[Found], model: list[Found]) -> tuple[list[Found], list[Found]]:

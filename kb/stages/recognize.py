@@ -45,7 +45,8 @@ def _token_bounds(text: Text, spans: Sequence[tuple[int, int]]) -> list[tuple[in
 
 
 def _between(skip: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    """The stretches of [0, size) outside the sorted, disjoint ranges to skip."""
+    """The stretches of [0, size) outside the ranges to skip (sorted by start; they may overlap,
+    as nested items do)."""
     out, at = [], 0
     for start, end in skip:
         if start > at:
