@@ -94,3 +94,36 @@ def test_recognize_home_city_reports_are_told_by_the_city_or_我市(tmp_path):
     page.write_text("本报讯 南阳召开会议，部署有关工作，会议由有关领导主持召开并讲话。\n", encoding="utf-8")
     result = extract(page, settings)
     assert _home_reports(Text.of(result.page.text), ItemIndex(result.items), settings) == []
+
+
+def _mentions(tmp_path, text: str) -> set[tuple[str, str, str]]:
+    """(kind, name, surface) of every mention the pipeline makes of a plain article."""
+    from kb.pipeline import extract
+
+    page = tmp_path / "article.txt"
+    page.write_text(text + "\n", encoding="utf-8")
+    return {(m.kind, m.name, m.surface) for m in extract(page, resolve({}, environ={})).mentions}
+
+
+@pytest.mark.parametrize("text,mention", [
+    # a body named in full inside a title is an organization; its level alone (市委 of 市委书记) is not
+    ("铁道部部长傅志寰今天在北京会见了来访的日本客人，双方就高速铁路合作交换了意见。",
+     ("organization", "铁道部", "铁道部")),
+    # names ending like a title or a body's short form, read by the model in full
+    ("全国人大常委会副委员长王光英出席了开幕式并讲话，有关方面负责人参加。",
+     ("organization", "全国人大常委会", "全国人大常委会")),
+    # a one-character short form stands for the one place the page prints in full that it opens
+    ("阿尔巴尼亚政府发表声明。声明说，中阿两国关系良好，阿方愿意加强合作。",
+     ("place", "阿尔巴尼亚", "阿")),
+    # 地区 after a known place's name is a common word: the place is 中东
+    ("联合国秘书长呼吁中东地区国家加入不扩散核武器条约，以维护和平。", ("place", "中东", "中东")),
+    # a dotted name the rules cut after a title, read in full by the model
+    ("巴基斯坦外长阿尤布·汗表示，没有第三方介入，问题难以解决。", ("person", "阿尤布·汗", "阿尤布·汗")),
+])
+def test_recognize_combined_with_the_rules_in_the_pipeline(tmp_path, text, mention):
+    assert mention in _mentions(tmp_path, text)
+
+
+def test_recognize_no_body_from_a_level_alone_inside_a_title(tmp_path):
+    found = _mentions(tmp_path, "县委书记汪明新经常到基层调查研究，和群众交朋友，听取意见。")
+    assert not any(kind == "organization" for kind, _, _ in found)

@@ -5,6 +5,7 @@ entity printed anywhere on the page is found, then placed in the item that holds
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
@@ -21,6 +22,7 @@ RULES = (people, posts, orgs, places, projects, events, recognize)
 NAME = "kb.entities.v3"
 _FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}
 _LINKS = "为到在对与和同"  # a word between a person and what the person does
+_RELATIVE = re.compile("自治[区州]|[省市县区州乡镇村]")  # what opens a body's short form (市委, 县妇联)
 
 
 def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
@@ -38,11 +40,16 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     after_posts, after_people = posts.after_name(text, not_people)
     found_posts += after_posts
     model_people = _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_places, found_orgs))
-    found_people = _people(text, items, {f.name for f in (*titled, *after_people)}, not_people,
-                           {f.name for f in model_people})
+    longer = _longer_names([*titled, *after_people], model_people)
+    found_posts = [replace(p, person=longer[p.person]) if p.person in longer else p for p in found_posts]
+    found_people = _people(text, items, {longer.get(f.name, f.name) for f in (*titled, *after_people)},
+                           not_people, {f.name for f in model_people})
     found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text, page.year)
-    # the model's names inside a person's, a project's, an event's or a title (市委 of 市委书记) are not names
-    model = _unclaimed(model, _spans(found_people, found_projects, found_events, found_posts))
+    # the model's names inside a person's, a project's or an event's are not names; inside a title,
+    # only a body named in full is (铁道部 of 铁道部部长, not 市委 of 市委书记)
+    model = _unclaimed(model, _spans(found_people, found_projects, found_events))
+    model = [*_unclaimed([f for f in model if not _named_in_full(f)], _spans(found_posts)),
+             *(f for f in model if _named_in_full(f))]
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
                           found_people, text)
     found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named])]
@@ -81,6 +88,18 @@ def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: s
     known.update(f.name for f in people.listed(text, known))
     known.update(m for m in model if not any(k in m for k in known))
     return people.learned(text, known - not_people)
+
+
+def _longer_names(rule: list[Found], model: list[Found]) -> dict[str, str]:
+    """Names the rules cut short after a title that the model reads on from the same start: one
+    character more (汪明 of 县委书记汪明新) or a dotted part (阿尤布 of 外长阿尤布·汗)."""
+    by_start = {m.start: m for m in model}
+    out = {}
+    for r in rule:
+        m = by_start.get(r.start)
+        if m is not None and m.end > r.end and (m.end - r.end == 1 or m.surface[len(r.surface)] == "·"):
+            out[r.name] = m.name
+    return out
 
 
 def _home_reports(text: Text, index: ItemIndex, settings: Settings) -> list[tuple[int, int]]:
@@ -148,6 +167,12 @@ def _unclaimed(model: list[Found], claimed: list[tuple[int, int]]) -> list[Found
     for start, end in claimed:
         covered[start:end] = b"\x01" * (end - start)
     return [f for f in model if not any(covered[f.start:f.end])]
+
+
+def _named_in_full(f: Found) -> bool:
+    """An organization named by itself, not by its level alone (市委, 县妇联, 自治区党委: a body of
+    whichever city, county or region the text is about)."""
+    return f.kind == "organization" and _RELATIVE.match(f.surface) is None
 
 
 def _after_people(named: list[Found], found_people: list[Found], text: Text) -> list[Found]:

@@ -65,8 +65,9 @@ def _ending() -> re.Pattern[str]:
 
 
 def _not_org(text: Text, surface: str, end: int) -> bool:
-    """Generic names, words that only end like one, suffixes inside a longer word (局面)."""
-    return generic(surface) or end not in text.ending_at
+    """Generic names, words that only end like one, endings left to other rules (市人大常委会,
+    党委书记), suffixes inside a longer word (局面)."""
+    return generic(surface) or _left_to_others().search(surface) is not None or end not in text.ending_at
 
 
 def generic(surface: str) -> bool:
@@ -78,6 +79,11 @@ def generic(surface: str) -> bool:
 @lru_cache(maxsize=1)
 def _not_endings() -> re.Pattern[str]:
     return re.compile(f"(?:{lexicon.alternation(lexicon.words('orgs_not.txt'))})$")
+
+
+@lru_cache(maxsize=1)
+def _left_to_others() -> re.Pattern[str]:
+    return re.compile(f"(?:{lexicon.alternation(lexicon.words('orgs_not_suffixed.txt'))})$")
 
 
 def _counted(text: Text) -> list[Found]:

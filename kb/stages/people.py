@@ -156,6 +156,8 @@ def _common_word(text: Text, pos: int, end: int, known: set[str] | frozenset[str
     ordinary = tag not in PERSON_TAGS and tag not in ("x", "p")  # rjieba cuts 王自|合为 into a "preposition"
     if start < pos or (strict and len(word) >= 2 and ordinary):
         return tag not in PERSON_TAGS and len(word) >= 2
+    if ordinary and 2 <= len(word) < end - pos and end not in text.ending_at:
+        return True  # a word, then part of the next one: 秘书长|呼吁|中东地区
     return len(word) >= end - pos and ordinary and (strict or tag in _NOT_NAME_TAGS)
 
 

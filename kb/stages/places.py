@@ -29,7 +29,7 @@ _NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "d", "a", "ad", "an", "c", "p", "q"
                             "u", "uj", "ul", "uz", "zg", "y", "e", "o"})
 _GLUE_TAGS = frozenset({"p", "c"})
 _FOREIGN = frozenset({"country", "locality", "region"})
-_AREA = "地区"  # what a region may be printed with
+_AREA = "地区"  # a word after a place's name (亚太地区, 中东地区: the place is 亚太, 中东)
 _NAMED_AFTER = frozenset({"landmark", "area"})  # levels of places_suffixes.txt that take their division's name
 
 
@@ -109,8 +109,9 @@ def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
         name = text.text[start:m.end()]
         if m.start() - start < 2 or name in generic or not _which(text, start, m, name):
             continue
-        canonical, printed, level = _canonical(name, table[m.group()], home)
-        out.append(Found("place", canonical, printed, start, m.end(), level))
+        end = m.start() if m.group() == _AREA and name[:-len(_AREA)] in known() else m.end()
+        canonical, printed, level = _canonical(text.text[start:end], table[m.group()], home)
+        out.append(Found("place", canonical, printed, start, end, level))
     return out
 
 
@@ -187,8 +188,6 @@ def _canonical(name: str, level: str, home: _Home) -> tuple[str, str, str]:
     if name in known():
         canonical, level = known()[name]
         return canonical, name, level
-    if name.endswith(_AREA) and known().get(name[:-len(_AREA)], ("", ""))[1] == "region":
-        return known()[name[:-len(_AREA)]][0], name, "region"  # 亚太地区 is 亚太
     return name, name, level
 
 

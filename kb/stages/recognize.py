@@ -34,9 +34,25 @@ def find(text: Text, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
     spans = [s for s in spans if _plausible(text, s.kind, s.start, s.end)]
     named = [(s, text.text[s.start:s.end]) for s in spans]
     seen = Counter((s.kind, name) for s, name in named)
-    short = lexicon.suffix_table("places_abbreviations.txt")
+    short = _short_forms({name for s, name in named if s.kind == "place"})
     return [Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end)
-            for s, name in named if s.confidence >= CONFIDENT or seen[s.kind, name] > 1]
+            for s, name in named if (s.confidence >= CONFIDENT or seen[s.kind, name] > 1)
+            and (len(name) > 1 or name in short)]
+
+
+def _short_forms(places: set[str]) -> dict[str, str]:
+    """What the one-character places stand for (中 of 中美, 叙 of 叙中两国): the one place printed
+    in full that it opens (叙利亚), unless the usual full name from the table (中国) is printed too
+    or none is; a character that opens several printed places stands for none of them."""
+    table = lexicon.suffix_table("places_abbreviations.txt")
+    out = {}
+    for char in (p for p in places if len(p) == 1):
+        printed = [p for p in places if len(p) > 1 and p[0] == char]
+        if char in table and (table[char] in places or not printed):
+            out[char] = table[char]
+        elif len(printed) == 1:
+            out[char] = printed[0]
+    return out
 
 
 def _token_bounds(text: Text, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -60,7 +76,7 @@ def _plausible(text: Text, kind: str, start: int, end: int) -> bool:
     if kind == "person":
         return _PERSON.fullmatch(surface) is not None and surface not in lexicon.wordset("people_stop.txt")
     if len(surface) == 1:  # 中 of 中美关系, 豫 of 晋冀鲁豫: a country's or a province's short form
-        return kind == "place" and surface in lexicon.suffix_table("places_abbreviations.txt")
+        return kind == "place"
     if _NAME.fullmatch(surface) is None or not _balanced(surface):
         return False
     if kind == "organization":
