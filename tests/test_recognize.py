@@ -119,6 +119,8 @@ def _mentions(tmp_path, text: str) -> set[tuple[str, str, str]]:
     ("联合国秘书长呼吁中东地区国家加入不扩散核武器条约，以维护和平。", ("place", "中东", "中东")),
     # a dotted name the rules cut after a title, read in full by the model
     ("巴基斯坦外长阿尤布·汗表示，没有第三方介入，问题难以解决。", ("person", "阿尤布·汗", "阿尤布·汗")),
+    # a place the gazetteer knows inside a name the model reads as a person's (罗马 of 罗马里奥)
+    ("巴西队主教练说，得知自己代替罗马里奥上阵的消息，他希望马上出场。", ("person", "罗马里奥", "罗马里奥")),
 ])
 def test_recognize_combined_with_the_rules_in_the_pipeline(tmp_path, text, mention):
     assert mention in _mentions(tmp_path, text)
@@ -127,3 +129,8 @@ def test_recognize_combined_with_the_rules_in_the_pipeline(tmp_path, text, menti
 def test_recognize_no_body_from_a_level_alone_inside_a_title(tmp_path):
     found = _mentions(tmp_path, "县委书记汪明新经常到基层调查研究，和群众交朋友，听取意见。")
     assert not any(kind == "organization" for kind, _, _ in found)
+
+
+def test_recognize_a_word_only_rjieba_tags_a_person_is_none_where_the_model_reads(tmp_path):
+    found = _mentions(tmp_path, "校长向与会的北大校友、师生代表和国内外的来宾挥手致意。")
+    assert not any(kind == "person" for kind, _, _ in found)  # 师生: teachers and students

@@ -31,7 +31,8 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     text = Text.of(page.text)
     index = ItemIndex(items)
     rule_orgs = orgs.find(text, settings)
-    statistical = recognize.find(text, _home_reports(text, index, settings))
+    home = _home_reports(text, index, settings)
+    statistical = recognize.find(text, home)
     kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"])
     found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
     bodies = lexicon.bodies(settings.city, settings.province)
@@ -39,11 +40,14 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     found_posts, titled = posts.find(text, rule_orgs, set(), bodies, (settings.city_short, settings.province_short))
     after_posts, after_people = posts.after_name(text, not_people)
     found_posts += after_posts
-    model_people = _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_places, found_orgs))
+    # a place inside the model's person is no claim on it (罗马 of 罗马里奥): _places_alone drops it
+    model_people = [p for p in _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_orgs))
+                    if not any(f.start < p.end and p.start < f.end and not (p.start <= f.start and f.end < p.end)
+                               for f in found_places)]
     longer = _longer_names([*titled, *after_people], model_people)
     found_posts = [replace(p, person=longer[p.person]) if p.person in longer else p for p in found_posts]
     found_people = _people(text, items, {longer.get(f.name, f.name) for f in (*titled, *after_people)},
-                           not_people, {f.name for f in model_people})
+                           not_people, {f.name for f in model_people}, home)
     found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text, page.year)
     # the model's names inside a person's, a project's or an event's are not names; inside a title,
     # only a body named in full is (铁道部 of 铁道部部长, not 市委 of 市委书记)
@@ -76,15 +80,18 @@ def _implied(p: posts.PostFound) -> bool:
 
 
 def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str],
-            model: set[str]) -> list[Found]:
+            model: set[str], home: list[tuple[int, int]]) -> list[Found]:
     """People: named with titles and cues first, then the model's names (unless one the rules read
-    lies inside: 张三 of 张三李四 says where a name ends), then every occurrence of the names learned."""
+    lies inside: 张三 of 张三李四 says where a name ends), then every occurrence of the names learned.
+    Where the model reads (outside the home reports), a name only rjieba tags a person's (师生, 白宫)
+    is one when the model reads it too."""
     known = set(titled)
     bylines = {n for i in items for n in (*i.reporters, *i.photographers, *i.correspondents)}
     known.update(part for n in bylines for part in people.split_glued(n) if 2 <= len(part) <= 4)
     for rule in (people.cue_names, people.headline_names, people.listed):
         known.update(f.name for f in rule(text, known))
-    known.update(f.name for f in people.tagged_names(text, known, not_people))
+    known.update(f.name for f in people.tagged_names(text, known, not_people)
+                 if f.name in model or any(start <= f.start and f.end <= end for start, end in home))
     known.update(f.name for f in people.listed(text, known))
     known.update(m for m in model if not any(k in m for k in known))
     return people.learned(text, known - not_people)
