@@ -49,6 +49,9 @@ HIERARCHY = [
     ("他在纽约访问。", "纽约", "美国"),  # a world city in its country
     ("西许村的村民。", "西许村", "张桥镇"),  # a village of the home city in its town
     ("灵井镇东湖村的村民。", "东湖村", "灵井镇"),  # a place the data lacks: the printed chain
+    # rjieba glues a town's suffix to the village's first character (大周|镇白|南村, 石象|镇白|南村)
+    ("市农业局驻禹州市大周镇白南村第一书记走访农户。", "白南村", "大周镇"),
+    ("市农业局驻禹州市石象镇白南村第一书记走访农户。", "石象镇", "禹州市"),
 ]
 
 

@@ -96,9 +96,9 @@ def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
     glue = _glue()
     out = []
     for m in _pattern().finditer(text.text):
-        if _inside_word(text, m.start(), m.end()):
+        start = _after_division(text, _left(text, m.start(), stop))
+        if _inside_word(text, m.start(), m.end()) and not _division_before(text, start, m.end()):
             continue
-        start = _left(text, m.start(), stop)
         if table[m.group()] not in _UNSPLIT:
             start = _chain_start(text, start, m.start())
             k = bisect_right(named_ends, m.start() - 2) - 1  # the last known name ending in the prefix
@@ -118,8 +118,9 @@ def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
 def _which(text: Text, start: int, m: re.Match[str], name: str) -> bool:
     """Whether a suffixed name names one place: not a common word, and for a suffix marked
     "proper", a proper name before it (周围地区 names none); a known division always does."""
-    if divisions.lookup(name):
-        return True
+    if divisions.lookup(name) or (text.token_starts[text.token_at(start)] != start
+                                  and _division_before(text, max(0, start - _MAX_PREFIX), start)):
+        return True  # a known division, or a place rjieba glued to one (花石|镇白|南村)
     if m.group() in _proper_suffixes() and not text.proper(start, m.start()):
         return False
     return not _common(text, start, m.end(), m.start())
@@ -189,6 +190,23 @@ def _canonical(name: str, level: str, home: _Home) -> tuple[str, str, str]:
         canonical, level = known()[name]
         return canonical, name, level
     return name, name, level
+
+
+def _after_division(text: Text, start: int) -> int:
+    """A name's start moved back past the end of a known division that rjieba glued to the
+    name's first character (花石|镇白|南村: 白南村 starts after 花石镇)."""
+    if start == 0:
+        return start
+    word_start = text.token_starts[text.token_at(start - 1)]
+    for k in range(start - 1, word_start, -1):
+        if _division_before(text, max(0, k - _MAX_PREFIX), k):
+            return k
+    return start
+
+
+def _division_before(text: Text, start: int, end: int) -> bool:
+    """Whether a known division ends at end, however rjieba cut the text (花石|镇白|南村)."""
+    return any(divisions.lookup(text.text[k:end]) for k in range(start, end - 2))
 
 
 def _inside_word(text: Text, start: int, end: int) -> bool:
