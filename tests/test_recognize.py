@@ -119,6 +119,9 @@ def _mentions(tmp_path, text: str) -> set[tuple[str, str, str]]:
     ("联合国秘书长呼吁中东地区国家加入不扩散核武器条约，以维护和平。", ("place", "中东", "中东")),
     # a dotted name the rules cut after a title, read in full by the model
     ("巴基斯坦外长阿尤布·汗表示，没有第三方介入，问题难以解决。", ("person", "阿尤布·汗", "阿尤布·汗")),
+    # a place whose government is named is spoken of too (印度 of 印度政府), beside the government
+    ("唐家璇说，印度政府不顾国际社会的强烈反对，一意孤行。", ("place", "印度", "印度")),
+    ("唐家璇说，印度政府不顾国际社会的强烈反对，一意孤行。", ("organization", "印度政府", "印度政府")),
     # a place the gazetteer knows inside a name the model reads as a person's (罗马 of 罗马里奥)
     ("巴西队主教练说，得知自己代替罗马里奥上阵的消息，他希望马上出场。", ("person", "罗马里奥", "罗马里奥")),
 ])

@@ -22,6 +22,7 @@ RULES = (people, posts, orgs, places, projects, events, recognize)
 NAME = "kb.entities.v3"
 _FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}
 _LINKS = "为到在对与和同"  # a word between a person and what the person does
+_GOVERNMENT = ("人民政府", "政府")  # what a place's government is called after its name
 _RELATIVE = re.compile("自治[区州]|[省市县区州乡镇村]")  # what opens a body's short form (市委, 县妇联)
 
 
@@ -56,7 +57,8 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
              *(f for f in model if _named_in_full(f))]
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
                           found_people, text)
-    found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named])]
+    found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named]),
+             *_governed(named, settings)]
     found = [f._replace(name=f.surface) if f.kind == "organization" and _in_wire(text, index, f) else f
              for f in found]
     found_posts = [p if not (_implied(p) and _in_wire(text, index, p)) else replace(p, organization=None)
@@ -218,6 +220,20 @@ def _places_alone(found_places: list[Found], others: list[Found]) -> list[Found]
                    for a, b, kind in spans[:k + 1])
 
     return [p for p in found_places if not overlapped(p)]
+
+
+def _governed(named: list[Found], settings: Settings) -> list[Found]:
+    """The places whose governments are named (印度 of 印度政府, 乌鲁木齐市 of 乌鲁木齐市政府): the
+    page speaks of the place too, though its name is printed inside the organization's."""
+    out = []
+    for f in named:
+        word = next((w for w in _GOVERNMENT if f.surface.endswith(w)), None)
+        if f.kind != "organization" or word is None or len(f.surface) == len(word):
+            continue
+        head = f.surface[:-len(word)]
+        out += [p._replace(start=f.start, end=f.start + len(head))
+                for p in places.find(Text.of(head), settings) if (p.start, p.end) == (0, len(head))]
+    return out
 
 
 def _mention(text: Text, index: ItemIndex, f: Found) -> Mention:
