@@ -49,6 +49,13 @@ def test_recognize_reconcile_rules_and_model(rule, model, kept, taken):
     assert [f.surface for f in got_taken] == taken
 
 
+def test_recognize_a_place_by_its_canonical_name_may_begin_a_longer_name():
+    text = "河南省消防总队创造了一流的业绩"
+    place = _at(text, "place", "河南省", "河南")  # the rules name the province 河南: no expansion
+    kept, taken = _reconcile([place], [_at(text, "organization", "河南省消防总队")])
+    assert (kept, [f.surface for f in taken]) == ([], ["河南省消防总队"])
+
+
 def test_recognize_unclaimed_drops_names_inside_titles():
     text = "市委书记王晓明说"
     model = [_at(text, "organization", "市委"), _at(text, "person", "王晓明")]

@@ -145,7 +145,7 @@ def _rules_read_better(r: Found, m: Found, inside: int, alone: bool) -> bool:
     (米兰小区, but not 北京市 + 怀柔县民政局); a glue word m took on (经王岗镇)."""
     if (m.start, m.end) == (r.start, r.end) or inside > 1 or m.end - m.start == 1:
         return True
-    if r.name != r.surface:
+    if r.name != r.surface and r.name.endswith(r.surface):  # expanded, not a place's canonical name (河南省 -> 河南)
         return m.start >= r.start
     if alone and m.start == r.start and m.end < r.end:
         return True
