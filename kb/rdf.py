@@ -33,8 +33,7 @@ if TYPE_CHECKING:
 
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
 
-Term = NamedNode | Literal
-Triple = tuple[NamedNode, NamedNode, Term]
+Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]
 Namer = Callable[[str, str], NamedNode]  # (kind, name as printed on the page) -> the entity's IRI
 
 

@@ -12,15 +12,14 @@ from typing import Callable
 import pyoxigraph as ox
 
 from kb.kinds import ENTITY_KINDS
-from kb.vocab import DCTERMS, RDF, RDFS, SCHEMA, SKOS
-from kb.web.documents import Document
+from kb.vocab import DCTERMS, RDF, RDFS, SCHEMA
+from kb.web.documents import LABELS, Document
 from kb.web.index import Index
 
 LIST_SIZE = 50  # articles per page of a "mentioned in" list
 WINDOW = 200  # co-mentions are counted over this many of the newest mentioning articles
 CO_TOP = 20
 TIMELINE_SOURCES = 3
-LABEL_PREDICATES = (SCHEMA.name, SCHEMA.headline, SKOS.prefLabel, RDFS.label)
 
 
 @dataclass
@@ -44,7 +43,7 @@ def label(store: ox.Store, node: ox.Term | str) -> str:
     node = ox.NamedNode(node) if isinstance(node, str) else node
     if not isinstance(node, ox.NamedNode):
         return node.value
-    for predicate in LABEL_PREDICATES:
+    for predicate in LABELS:
         for quad in store.quads_for_pattern(node, predicate, None, None):
             return quad.object.value
     return node.value.rstrip("/").rsplit("/", 1)[-1]
