@@ -33,10 +33,10 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from kb import rdf
 from kb.config import Settings
 from kb.errors import KbError
-from kb.iris import KIND_PATHS, QUALIFIER_SEPARATOR, Minter, segment
+from kb.iris import QUALIFIER_SEPARATOR, Minter, segment
+from kb.kinds import BY_PATH, ENTITY_KINDS, SUBTYPES
 from kb.vocab import PREFIXES
 
 FILE_NAME = "corrections.tsv"
@@ -46,15 +46,13 @@ OPERATIONS = ("reject", "merge", "rename", "retype", "split", "add")
 HEADER = (f"# kb corrections, one a line, tab-separated: {', '.join(FIELDS)}\n"
           "# targets are IRIs relative to the KB's base; see the editor's guide in README.md\n")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-PLACE_SUBTYPES = frozenset({"province", "city", "county", "town", "village"})  # kb.rdf.SUBTYPES of places
 FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}  # facts naming an entity
 # what `add` can state: property -> (Entity fact key, kinds it is stated of); the value is an entity
 # of FACT_KINDS[key] (without qualifier: facts name entities by name), or a name for alternateName
 ADDABLE = {"schema:containedInPlace": ("containedIn", ("place",)), "schema:location": ("location", ("project",)),
-           "kb:owner": ("owner", ("project",)), "schema:alternateName": ("alternateName", tuple(KIND_PATHS))}
-KINDS = {path: kind for kind, path in KIND_PATHS.items()}
+           "kb:owner": ("owner", ("project",)), "schema:alternateName": ("alternateName", tuple(ENTITY_KINDS))}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ENTITY = re.compile(r"^(%s)/[^/]+(/\d{4}-\d{2}-\d{2})?$" % "|".join(KINDS))
+_ENTITY = re.compile(r"^(%s)/[^/]+(/\d{4}-\d{2}-\d{2})?$" % "|".join(BY_PATH))
 _MENTION = re.compile(r"^mention/[^/]+/\d+-\d+$")
 _POST = re.compile(r"^post/[^/]+/\d+$")
 
@@ -230,24 +228,25 @@ def canonical(path: str) -> str:
 
 
 def kind_of(path: str) -> str:
-    return KINDS.get(path.split("/", 1)[0], "")
+    kind = BY_PATH.get(path.split("/", 1)[0])
+    return kind.name if kind else ""
 
 
 def entity_key(path: str) -> tuple[str, str, str | None]:
     """(kind, name, qualifier) of an entity's IRI path: kb.iris.Minter.entity backwards."""
     kind, name, *date = [unquote(part) for part in path.split("/")]
     if date:
-        return KINDS[kind], name, date[0]
+        return BY_PATH[kind].name, name, date[0]
     plain, _, qualifier = name.partition(QUALIFIER_SEPARATOR)
-    return KINDS[kind], plain, qualifier or None
+    return BY_PATH[kind].name, plain, qualifier or None
 
 
 @lru_cache(maxsize=1)
 def classes() -> dict[str, tuple[str, str | None]]:
     """What `retype` accepts: a class, as schema:X or kb:X -> (kind, subtype)."""
-    table = {_curie(cls): (kind, None) for kind, cls in rdf.ENTITY_CLASSES.items()}
-    for subtype, (*_, specific) in rdf.SUBTYPES.items():
-        table[_curie(specific)] = ("place" if subtype in PLACE_SUBTYPES else "organization", subtype)
+    table = {_curie(kind.cls): (kind.name, None) for kind in ENTITY_KINDS.values()}
+    for name, subtype in SUBTYPES.items():
+        table[_curie(subtype.classes[-1])] = (subtype.kind, name)
     return table
 
 

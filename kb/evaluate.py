@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from kb.errors import ConfigError, PageError
+from kb.kinds import ENTITY_KINDS
 from kb.model import PageResult
 from kb.ner.features import BIO_TYPE
 
@@ -113,8 +114,7 @@ def score_page(result: PageResult, gold: dict, fold: Fold | None = None) -> dict
                            ("correspondent", "correspondents"))
          for name in a[key]],
     )
-    entities = {kind: {n(e.name) for e in result.entities if e.kind == kind}
-                for kind in ("person", "organization", "project", "place", "event")}
+    entities = {kind: {n(e.name) for e in result.entities if e.kind == kind} for kind in ENTITY_KINDS}
     scores["people"].add(entities["person"], {p["name"] for p in gold["people"]})
     scores["posts"].add({(n(p.person), n(p.title)) for p in result.posts},
                         {(p["name"], r["title"]) for p in gold["people"] for r in p["roles"]})

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
+from kb.kinds import ENTITY_KINDS
 from kb.vocab import ONTOLOGY_PATH, Namespace, kb_namespace
 
 # characters RFC 3987 forbids in an IRI path segment, plus '/', '?' and '#'
@@ -26,13 +27,6 @@ _NEEDS_QUOTING = re.compile("[" + re.escape(_UNSAFE) + "\x00-\x1f]")
 QUALIFIER_SEPARATOR = "~"  # unreserved in IRIs (never encoded), not a character of Chinese names
 # page ids that would make a page's graph IRI clash with the KB's own graphs, or a path step
 RESERVED_PAGE_IDS = frozenset({"entities", "void", ".", ".."})
-KIND_PATHS = {
-    "person": "person",
-    "organization": "organization",
-    "project": "project",
-    "place": "place",
-    "event": "event",
-}
 
 
 def segment(value: str) -> str:
@@ -59,11 +53,12 @@ class Minter:
 
     def entity(self, kind: str, name: str, qualifier: str | None = None) -> NamedNode:
         """kind/name; with a qualifier (kb.identity): event/<name>/<date>, else kind/<name>~<qualifier>."""
+        path = ENTITY_KINDS[kind].path
         if qualifier is None:
-            return self._iri(KIND_PATHS[kind], name)
+            return self._iri(path, name)
         if kind == "event":
-            return self._iri(KIND_PATHS[kind], name, qualifier)
-        return self._iri(KIND_PATHS[kind], name + QUALIFIER_SEPARATOR + qualifier)
+            return self._iri(path, name, qualifier)
+        return self._iri(path, name + QUALIFIER_SEPARATOR + qualifier)
 
     def page(self, page_id: str) -> NamedNode:
         return self._iri("page", page_id)

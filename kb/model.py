@@ -37,7 +37,7 @@ class Item:
     """One thing a reader sees on the page: a report, wire copy, feature, photo, teaser..."""
 
     index: int  # position on the page, from 0
-    kind: str  # news, wire, feature, photo, teaser or other
+    kind: str  # news, wire, feature, photo, teaser or other (kb.kinds.ITEM_CLASSES)
     headline: str | None
     decks: tuple[str, ...]  # kickers and subheadlines
     reporters: tuple[str, ...]
@@ -58,7 +58,7 @@ class Item:
 class Mention:
     """A name found in an item's text."""
 
-    kind: str  # person, organization, project, place or event
+    kind: str  # person, organization, project, place or event (kb.kinds.ENTITY_KINDS)
     name: str  # canonical name (full form) on this page
     surface: str  # as printed (normalized)
     item: int  # Item.index
@@ -70,10 +70,10 @@ class Mention:
 class Entity:
     """One entity as seen on one page (resolution across pages happens later)."""
 
-    kind: str
+    kind: str  # as Mention.kind
     name: str
     alt_names: tuple[str, ...] = ()  # short forms as printed
-    subtype: str | None = None  # e.g. company, government, party, education...
+    subtype: str | None = None  # company, government, city... (kb.kinds.SUBTYPES)
     items: tuple[int, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()  # (key, value): investment, location, owner, date...
     qualifier: str | None = None  # tells same-named entities apart (kb.identity): an organization, a date

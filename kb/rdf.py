@@ -20,6 +20,7 @@ import kb
 from kb import identity
 from kb.errors import ConfigError
 from kb.iris import Minter
+from kb.kinds import ENTITY_KINDS, ITEM_CLASSES, SUBTYPES
 from kb.model import Entity, Item, Mention, PageResult, Post
 from kb.pipeline import stage_names
 from kb.resources import ontology_text
@@ -32,36 +33,8 @@ if TYPE_CHECKING:
 
 _BASE = re.compile(r"^@base <[^>]*> \.$", re.MULTILINE)
 
-Term = NamedNode | Literal
-Triple = tuple[NamedNode, NamedNode, Term]
+Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]
 Namer = Callable[[str, str], NamedNode]  # (kind, name as printed on the page) -> the entity's IRI
-
-ENTITY_CLASSES = {
-    "person": SCHEMA.Person,
-    "organization": SCHEMA.Organization,
-    "project": SCHEMA.Project,
-    "place": SCHEMA.Place,
-    "event": SCHEMA.Event,
-}
-# Entity.subtype -> a more specific class: schema.org's when it has one, else the ontology's (by name)
-SUBTYPES: dict[str, tuple[NamedNode | str, ...]] = {
-    "company": (SCHEMA.Corporation,),
-    "government": (SCHEMA.GovernmentOrganization,),
-    "education": (SCHEMA.EducationalOrganization,),
-    "medical": (SCHEMA.MedicalOrganization,),
-    "research": (SCHEMA.ResearchOrganization,),
-    "media": (SCHEMA.NewsMediaOrganization,),
-    "party": ("PartyOrgan",),
-    "province": (SCHEMA.AdministrativeArea, "Province"),
-    "city": (SCHEMA.AdministrativeArea, "City"),
-    "county": (SCHEMA.AdministrativeArea, "County"),
-    "town": (SCHEMA.AdministrativeArea, "Town"),
-    "village": (SCHEMA.AdministrativeArea, "Village"),
-    "intergovernmental": ("IntergovernmentalOrganization",),
-}
-# Item.kind -> the ontology's class for it (the contract's schema.org class is always stated too)
-ITEM_CLASSES = {"news": "Report", "wire": "WireCopy", "feature": "Feature", "photo": "PhotoItem",
-                "teaser": "Teaser", "other": "OtherItem"}
 
 
 def zh(text: str) -> Literal:
@@ -273,8 +246,9 @@ def _namesakes(entities: tuple[Entity, ...], mint: Minter) -> Iterator[Triple]:
 def _entity(entity: Entity, mint: Minter, notes: Mapping[str, EntityNote]) -> Iterator[Triple]:
     iri = mint.entity(entity.kind, entity.name, entity.qualifier)
     note = notes.get(iri.value) if notes else None
-    yield iri, RDF.type, ENTITY_CLASSES[entity.kind]
-    for cls in SUBTYPES.get(entity.subtype or "", ()):
+    yield iri, RDF.type, ENTITY_KINDS[entity.kind].cls
+    subtype = SUBTYPES.get(entity.subtype or "")
+    for cls in subtype.classes if subtype else ():
         yield iri, RDF.type, getattr(mint.kb, cls) if isinstance(cls, str) else cls
     name = note.name if note and note.name else entity.name  # renamed by an editor: its IRI stays
     yield iri, SCHEMA.name, zh(name)

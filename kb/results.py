@@ -15,9 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kb.vocab import PREFIXES
+from kb.vocab import PREFIXES, XSD_STRING
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,

@@ -20,11 +20,10 @@ from kb import corrections
 from kb.config import Settings
 from kb.rdf import rebased
 from kb.store import DataDir
-from kb.vocab import PREFIXES
+from kb.vocab import PREFIXES, XSD_STRING
 
 BATCH = 2000  # focus nodes per pyshacl run: small graphs keep pyshacl fast
 EXAMPLES = 3  # focus nodes shown per kind of violation
-XSD_STRING = PREFIXES["xsd"] + "string"
 BLANK = "a blank node where an IRI is required (everything a user may link to has one)"
 
 ONTOLOGY_IRI = f"SELECT ?o {{ GRAPH ?o {{ ?o a <{PREFIXES['owl']}Ontology> }} }} LIMIT 1"

@@ -21,6 +21,9 @@ PREFIXES = {
     "spdx": "http://spdx.org/rdf/terms#",
 }
 ONTOLOGY_PATH = "ontology"  # the ontology's IRI is {base}ontology, its terms {base}ontology#Term
+# IRIs as strings, for code that compares a term's .value (RDF.type, XSD.string are the nodes)
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 class Namespace:

@@ -142,21 +142,21 @@ def test_pages_units_not_modified_follows_rfc9110(headers, expected):
 
 
 def test_pages_units_bodies_drop_least_recently_used():
-    pages = {name: caching.Page(name.encode() * 8, False) for name in ("a", "b")}
+    pages = {name: caching.CachedPage(name.encode() * 8, False) for name in ("a", "b")}
     bodies = caching.Bodies(budget=160)
     bodies.put(("a",), pages["a"])
     bodies.put(("b",), pages["b"])
     assert bodies.get(("a",)) == pages["a"]
     for i in range(20):
-        bodies.put((i,), caching.Page(b"z" * 8, False))
-    assert bodies.get(("a",)) is None and bodies.get((19,)) == caching.Page(b"z" * 8, False)
-    bodies.put(("huge",), caching.Page(b"h" * 100, False))  # more than a sixteenth of the budget: not kept
+        bodies.put((i,), caching.CachedPage(b"z" * 8, False))
+    assert bodies.get(("a",)) is None and bodies.get((19,)) == caching.CachedPage(b"z" * 8, False)
+    bodies.put(("huge",), caching.CachedPage(b"h" * 100, False))  # more than a sixteenth of the budget: not kept
     assert bodies.get(("huge",)) is None
 
 
 def test_pages_units_kept_pages_are_gzip_of_the_body():
     body = "史根治主持会议。".encode() * 100
-    page = caching.Page.of(body, True)
+    page = caching.CachedPage.of(body, True)
     assert gzip.decompress(page.gzipped) == body and page.size < len(body) // 5
 
 

@@ -79,7 +79,7 @@ def not_modified(request: Request, tag: str, modified: datetime) -> bool:
 
 
 @dataclass(frozen=True)
-class Page:
+class CachedPage:
     """A rendered page as kept and sent: gzipped once (~5x smaller, so a cache holds ~5x more
     pages; sent as is to clients that accept gzip), and whether a next page follows (its Link
     header names the address each client used, so it is made per request)."""
@@ -88,7 +88,7 @@ class Page:
     has_next: bool
 
     @classmethod
-    def of(cls, body: bytes, has_next: bool) -> Page:
+    def of(cls, body: bytes, has_next: bool) -> CachedPage:
         return cls(igzip.compress(body, compresslevel=1, mtime=0), has_next)
 
     @property
@@ -103,17 +103,17 @@ class Bodies:
     def __init__(self, budget: int) -> None:
         self._budget = budget
         self._size = 0
-        self._items: OrderedDict[tuple, Page] = OrderedDict()
+        self._items: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Page | None:
+    def get(self, key: tuple) -> CachedPage | None:
         with self._lock:
             page = self._items.get(key)
             if page is not None:
                 self._items.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: Page) -> None:
+    def put(self, key: tuple, page: CachedPage) -> None:
         if page.size > self._budget // 16:
             return  # one huge page must not flush everything else
         with self._lock:
@@ -142,7 +142,7 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
-def send(page: Page, gzipped: bool, media: str, headers: dict[str, str]) -> Response:
+def send(page: CachedPage, gzipped: bool, media: str, headers: dict[str, str]) -> Response:
     """The page as the client takes it: the kept gzip bytes, or decompressed (~10 us for 8 KB)."""
     if gzipped:
         return Response(page.gzipped, media_type=media, headers={**headers, "Content-Encoding": "gzip"})

@@ -135,13 +135,13 @@ def _entity(path: str, request: Request) -> Response:
 
 
 def _rendered(request: Request, store: ox.Store, iri: str, fmt: str, profile: str, page: int,
-              version: str) -> caching.Page:
+              version: str) -> caching.CachedPage:
     if survivor := _replaced_by(store, iri):
         raise _Moved(survivor)
     if not documents.exists(store, iri):
         raise NotFound(f"{iri} is not an IRI of this KB") if fmt != "html" else _Missing(iri)
     body, has_next = _render(request, store, kb_index.of(request, version), iri, fmt, profile, page)
-    return caching.Page.of(body, has_next)
+    return caching.CachedPage.of(body, has_next)
 
 
 def _replaced_by(store: ox.Store, iri: str) -> str | None:

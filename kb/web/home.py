@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from kb.errors import ConfigError, NotFound
+from kb.kinds import ENTITY_KINDS
 from kb.web import caching, site
 from kb.web import index as kb_index
 from kb.web.conneg import negotiate
@@ -29,7 +30,7 @@ def home(request: Request) -> Response:
     if caching.not_modified(request, tag, modified):
         return Response(status_code=304, headers=headers)
     index = kb_index.of(request)
-    top = {kind: index.top(kind, TOP) for kind in kb_index.KINDS}
+    top = {kind: index.top(kind, TOP) for kind in ENTITY_KINDS}
     return HTMLResponse(site.render(request, "home.html", counts=index.counts, top=top), headers=headers)
 
 
@@ -53,15 +54,15 @@ def search(request: Request, q: str = "") -> Response:
 
 @router.get("/browse/{kind}", include_in_schema=False)
 def browse(request: Request, kind: str, page: int = 1) -> Response:
-    if kind not in kb_index.KINDS:
-        raise NotFound(f"no list of {kind!r}; lists exist for {', '.join(kb_index.KINDS)}")
+    if kind not in ENTITY_KINDS:
+        raise NotFound(f"no list of {kind!r}; lists exist for {', '.join(ENTITY_KINDS)}")
     entries = kb_index.of(request).by_kind(kind)
     pages = max(1, -(-len(entries) // BROWSE_SIZE))
     if not 1 <= page <= pages:
         raise ConfigError(f"page={page} is out of range; {kind} has pages 1 to {pages}")
     shown = entries[(page - 1) * BROWSE_SIZE: page * BROWSE_SIZE]
     return HTMLResponse(site.render(request, "browse.html", kind=kind, entries=shown, page=page, pages=pages,
-                                total=len(entries), title=kb_index.KINDS[kind][1]))
+                                total=len(entries), title=ENTITY_KINDS[kind].label))
 
 
 @router.get("/favicon.ico", include_in_schema=False)

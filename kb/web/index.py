@@ -14,24 +14,17 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kb.vocab import PREFIXES
+from kb.kinds import BY_CLASS, ENTITY_KINDS
+from kb.vocab import PREFIXES, RDF, SCHEMA, SKOS
 
-KINDS = {  # kind (as in the IRIs) -> (class, Chinese label)
-    "person": ("http://schema.org/Person", "人物"),
-    "organization": ("http://schema.org/Organization", "机构"),
-    "project": ("http://schema.org/Project", "项目"),
-    "place": ("http://schema.org/Place", "地点"),
-    "event": ("http://schema.org/Event", "事件"),
-}
-CLASS_KINDS = {cls: kind for kind, (cls, _) in KINDS.items()}
-ARTICLE_CLASSES = ("http://schema.org/NewsArticle", "http://schema.org/Photograph")
+ARTICLE_CLASSES = (SCHEMA.NewsArticle.value, SCHEMA.Photograph.value)
 
 NAMES = """
 SELECT ?e ?t ?n ?main WHERE {
-  VALUES ?t { schema:Person schema:Organization schema:Project schema:Place schema:Event }
+  VALUES ?t { %s }
   ?e a ?t .
   { ?e schema:name ?n BIND(true AS ?main) } UNION { ?e schema:alternateName ?n BIND(false AS ?main) }
-}"""
+}""" % " ".join(f"<{kind.cls.value}>" for kind in ENTITY_KINDS.values())
 MENTIONS = "SELECT ?a ?e ?date WHERE { ?a schema:mentions ?e OPTIONAL { ?a dcterms:date ?date } }"
 POSTS = """
 SELECT ?person ?role ?org ?date ?source WHERE {
@@ -49,8 +42,7 @@ SELECT ?x ?p ?label ?t WHERE {
   VALUES ?p { schema:name schema:headline skos:prefLabel }
   ?x ?p ?label . OPTIONAL { ?x a ?t }
 }"""
-LABEL_ORDER = tuple(PREFIXES[p] + local for p, local in (("schema", "name"), ("schema", "headline"),
-                                                         ("skos", "prefLabel")))
+LABEL_ORDER = (SCHEMA.name.value, SCHEMA.headline.value, SKOS.prefLabel.value)
 
 
 @dataclass(frozen=True)
@@ -64,11 +56,8 @@ class Label:
 
     def triples(self, node: ox.NamedNode) -> list[ox.Triple]:
         predicate = _named(self.predicate)
-        return ([ox.Triple(node, RDF_TYPE, _named(t)) for t in self.types]
+        return ([ox.Triple(node, RDF.type, _named(t)) for t in self.types]
                 + [ox.Triple(node, predicate, v) for v in self.values])
-
-
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 
 
 @lru_cache(maxsize=4096)
@@ -88,7 +77,9 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Post:
+class PostRow:
+    """A post held, as the pages list it (a person's timeline, an organization's members)."""
+
     role: str
     organization: str | None
     date: str | None
@@ -101,9 +92,9 @@ class Index:
     counts: dict[str, int] = field(default_factory=dict)  # kind or "article" -> how many
     mentioned_in: dict[str, list[str]] = field(default_factory=dict)  # entity -> articles, newest first
     mentions: dict[str, list[str]] = field(default_factory=dict)  # article -> entities it mentions
-    posts: dict[str, list[Post]] = field(default_factory=dict)  # person -> posts, newest first
-    members: dict[str, list[tuple[str, Post]]] = field(default_factory=dict)  # organization -> (person, post)
-    stated: dict[str, list[tuple[str, Post]]] = field(default_factory=dict)  # article -> (person, post)
+    posts: dict[str, list[PostRow]] = field(default_factory=dict)  # person -> posts, newest first
+    members: dict[str, list[tuple[str, PostRow]]] = field(default_factory=dict)  # organization -> (person, post)
+    stated: dict[str, list[tuple[str, PostRow]]] = field(default_factory=dict)  # article -> (person, post)
     kinds: dict[str, str] = field(default_factory=dict)  # entity -> kind
     labels: dict[str, Label] = field(default_factory=dict)  # entities, articles, roles, pages -> Label
     dates: dict[str, str] = field(default_factory=dict)  # article -> its date
@@ -167,7 +158,7 @@ def build(store: ox.Store) -> Index:
     names: dict[str, list[str]] = {}
     for row in select(NAMES):
         iri, name = row["e"].value, row["n"].value
-        index.kinds.setdefault(iri, CLASS_KINDS[row["t"].value])
+        index.kinds.setdefault(iri, BY_CLASS[row["t"].value].name)
         bucket = names.setdefault(iri, [])
         bucket.insert(0, name) if row["main"].value == "true" else bucket.append(name)
     notes = {row["e"].value: row["d"].value for row in select(NOTES)}
@@ -175,7 +166,7 @@ def build(store: ox.Store) -> Index:
                            len(index.mentioned_in.get(iri, ())), notes.get(iri))
                      for iri, ns in names.items()]
     count = lambda cls: int(next(iter(select(COUNT % f"<{cls}>")))["c"].value)  # noqa: E731
-    index.counts = {kind: count(cls) for kind, (cls, _) in KINDS.items()}
+    index.counts = {kind.name: count(kind.cls.value) for kind in ENTITY_KINDS.values()}
     index.counts["article"] = sum(count(cls) for cls in ARTICLE_CLASSES)
     return index
 
@@ -223,7 +214,7 @@ def _unlabelled(index: Index, rows) -> None:
 def _posts(index: Index, rows) -> None:
     for row in rows:
         value = lambda name: row[name].value if row[name] is not None else None  # noqa: E731
-        post = Post(value("role"), value("org"), value("date"), value("source"))
+        post = PostRow(value("role"), value("org"), value("date"), value("source"))
         index.posts.setdefault(value("person"), []).append(post)
         if post.organization:
             index.members.setdefault(post.organization, []).append((value("person"), post))

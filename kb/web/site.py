@@ -13,7 +13,7 @@ from fastapi import Request
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from kb.web import index as kb_index
+from kb.kinds import ENTITY_KINDS
 
 
 def root_url(request: Request) -> str:
@@ -54,4 +54,4 @@ def render(request: Request, template: str, **data) -> str:
     requested) and the KB's base, and the kinds of entities (the site's navigation)."""
     state = request.app.state
     return state.templates.get_template(template).render(
-        root=up(request), base=state.settings.base, kinds=kb_index.KINDS, **data)
+        root=up(request), base=state.settings.base, kinds=ENTITY_KINDS, **data)

@@ -11,19 +11,15 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from kb.vocab import PREFIXES, RDF
-from kb.web.documents import Document
-from kb.web.index import CLASS_KINDS, Index
+from kb.kinds import ENTITY_KINDS
+from kb.vocab import DCTERMS, RDF, RDFS, SCHEMA
+from kb.web.documents import LABELS, Document
+from kb.web.index import Index
 
 LIST_SIZE = 50  # articles per page of a "mentioned in" list
 WINDOW = 200  # co-mentions are counted over this many of the newest mentioning articles
 CO_TOP = 20
 TIMELINE_SOURCES = 3
-LABEL_PREDICATES = tuple(ox.NamedNode(iri) for iri in (
-    "http://schema.org/name", "http://schema.org/headline", "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label"))
-SCHEMA = PREFIXES["schema"]
-RDFS_SEE_ALSO = PREFIXES["rdfs"] + "seeAlso"
 
 
 @dataclass
@@ -47,7 +43,7 @@ def label(store: ox.Store, node: ox.Term | str) -> str:
     node = ox.NamedNode(node) if isinstance(node, str) else node
     if not isinstance(node, ox.NamedNode):
         return node.value
-    for predicate in LABEL_PREDICATES:
+    for predicate in LABELS:
         for quad in store.quads_for_pattern(node, predicate, None, None):
             return quad.object.value
     return node.value.rstrip("/").rsplit("/", 1)[-1]
@@ -57,25 +53,25 @@ def _label(store: ox.Store, index: Index, iri: str) -> str:
     return index.label(iri) or label(store, iri)
 
 
-def _value(store: ox.Store, iri: str, predicate: str) -> str | None:
-    quads = store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None, None)
+def _value(store: ox.Store, iri: str, predicate: ox.NamedNode) -> str | None:
+    quads = store.quads_for_pattern(ox.NamedNode(iri), predicate, None, None)
     return next((q.object.value for q in quads), None)
 
 
-def _values(props: dict[str, list[ox.Term]], local: str) -> list[str]:
-    return [v.value for v in props.get(SCHEMA + local, [])]
+def _values(props: dict[str, list[ox.Term]], predicate: ox.NamedNode) -> list[str]:
+    return [v.value for v in props.get(predicate.value, [])]
 
 
-def _links(store: ox.Store, index: Index, props: dict[str, list[ox.Term]], local: str) -> list[dict]:
-    return [{"iri": n.value, "label": _label(store, index, n.value)} for n in props.get(SCHEMA + local, [])]
+def _links(store: ox.Store, index: Index, props: dict[str, list[ox.Term]], predicate: ox.NamedNode) -> list[dict]:
+    return [{"iri": n.value, "label": _label(store, index, n.value)} for n in props.get(predicate.value, [])]
 
 
 def _article_row(store: ox.Store, index: Index, iri: str) -> dict:
     known = index.labels.get(iri)
     row = {"a": iri, "date": index.dates.get(iri),
-           "headline": known.values[0].value if known and known.predicate == SCHEMA + "headline" else None}
+           "headline": known.values[0].value if known and known.predicate == SCHEMA.headline.value else None}
     if not row["headline"]:  # photos: the start of the caption
-        row["excerpt"] = (_value(store, iri, SCHEMA + "text") or "")[:40]
+        row["excerpt"] = (_value(store, iri, SCHEMA.text) or "")[:40]
     return row
 
 
@@ -98,8 +94,8 @@ def _namesakes(store: ox.Store, index: Index, props: dict[str, list[ox.Term]]) -
     """What tells this entity apart from others of the same name (the body or date in its
     IRI), and those others (rdfs:seeAlso), so two 张平 never look alike on a page."""
     see_also = [{"iri": n.value, "label": _label(store, index, n.value)}
-                for n in props.get(RDFS_SEE_ALSO, []) if isinstance(n, ox.NamedNode)]
-    return {"note": (_values(props, "disambiguatingDescription") or [None])[0], "namesakes": see_also}
+                for n in props.get(RDFS.seeAlso.value, []) if isinstance(n, ox.NamedNode)]
+    return {"note": (_values(props, SCHEMA.disambiguatingDescription) or [None])[0], "namesakes": see_also}
 
 
 def _timeline(store: ox.Store, index: Index, iri: str) -> list[dict]:
@@ -122,15 +118,15 @@ def _timeline(store: ox.Store, index: Index, iri: str) -> list[dict]:
 
 
 def person(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int) -> View:
-    name = (_values(props, "name") or [label(store, s)])[0]
+    name = (_values(props, SCHEMA.name) or [label(store, s)])[0]
     return View("person.html", name, {
-        "name": name, "alternate": _values(props, "alternateName"), "posts": _timeline(store, index, s.value),
+        "name": name, "alternate": _values(props, SCHEMA.alternateName), "posts": _timeline(store, index, s.value),
         **_namesakes(store, index, props), **_mentioned_in(store, index, s.value, page)})
 
 
 def named(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int, kind: str) -> View:
     """Organizations, projects, places, events."""
-    name = (_values(props, "name") or [label(store, s)])[0]
+    name = (_values(props, SCHEMA.name) or [label(store, s)])[0]
     members, seen = [], set()
     for person_iri, post in index.members.get(s.value, []):  # newest first: one line per (person, title)
         if (person_iri, post.role) not in seen and len(members) < LIST_SIZE:
@@ -138,15 +134,15 @@ def named(store: ox.Store, index: Index, s: ox.NamedNode, props: dict, page: int
             members.append({"person": person_iri, "name": _label(store, index, person_iri),
                             "title": _label(store, index, post.role), "last": post.date})
     return View("named.html", name, {
-        "name": name, "kind": kind, "start": (_values(props, "startDate") or [None])[0], "members": members,
-        "alternate": _values(props, "alternateName"), **_namesakes(store, index, props),
+        "name": name, "kind": kind, "start": (_values(props, SCHEMA.startDate) or [None])[0], "members": members,
+        "alternate": _values(props, SCHEMA.alternateName), **_namesakes(store, index, props),
         **_mentioned_in(store, index, s.value, page)})
 
 
 def article(store: ox.Store, index: Index, s: ox.NamedNode, props: dict) -> View:
-    text = (_values(props, "text") or [""])[0]
-    headline = (_values(props, "headline") or [None])[0]
-    mentions = _links(store, index, props, "mentions")
+    text = (_values(props, SCHEMA.text) or [""])[0]
+    headline = (_values(props, SCHEMA.headline) or [None])[0]
+    mentions = _links(store, index, props, SCHEMA.mentions)
     names = _names(store, mentions)
     posts = [{"person": p, "name": _label(store, index, p), "title": _label(store, index, post.role),
               "org": post.organization,
@@ -154,19 +150,21 @@ def article(store: ox.Store, index: Index, s: ox.NamedNode, props: dict) -> View
              for p, post in index.stated.get(s.value, [])]
     return View("article.html", headline or text[:30], {
         "headline": headline, "headline_spans": highlight(headline or "", names)[:1],
-        "decks": [spans for deck in _values(props, "alternativeHeadline") for spans in highlight(deck, names)],
-        "dateline": (_values(props, "dateline") or [None])[0],
-        "date": next((v.value for v in props.get(PREFIXES["dcterms"] + "date", [])), None),
-        "authors": _links(store, index, props, "author"), "creators": _links(store, index, props, "creator"),
-        "page_of": _links(store, index, props, "isPartOf"), "position": (_values(props, "position") or [None])[0],
-        "photo": SCHEMA + "Photograph" in _types(props),
+        "decks": [spans for deck in _values(props, SCHEMA.alternativeHeadline) for spans in highlight(deck, names)],
+        "dateline": (_values(props, SCHEMA.dateline) or [None])[0],
+        "date": next((v.value for v in props.get(DCTERMS.date.value, [])), None),
+        "authors": _links(store, index, props, SCHEMA.author),
+        "creators": _links(store, index, props, SCHEMA.creator),
+        "page_of": _links(store, index, props, SCHEMA.isPartOf),
+        "position": (_values(props, SCHEMA.position) or [None])[0],
+        "photo": SCHEMA.Photograph.value in _types(props),
         "paragraphs": highlight(text, names), "mentions": mentions, "posts": posts})
 
 
 def _names(store: ox.Store, mentions: list[dict]) -> dict[str, str]:
     """Every name (and short name) of the mentioned entities -> the entity's IRI."""
     names: dict[str, str] = {}
-    alternate = ox.NamedNode(SCHEMA + "alternateName")
+    alternate = SCHEMA.alternateName
     for mention in mentions:
         names.setdefault(mention["label"], mention["iri"])
         for quad in store.quads_for_pattern(ox.NamedNode(mention["iri"]), alternate, None, None):
@@ -230,10 +228,10 @@ def view(store: ox.Store, index: Index, iri: str, page: int, document: Callable[
     s = ox.NamedNode(iri)
     props = properties(store, s)
     types = _types(props)
-    for cls, kind in CLASS_KINDS.items():
-        if cls in types:
-            return person(store, index, s, props, page) if kind == "person" else named(
-                store, index, s, props, page, kind)
-    if SCHEMA + "NewsArticle" in types or SCHEMA + "Photograph" in types:
+    for kind in ENTITY_KINDS.values():
+        if kind.cls.value in types:
+            return person(store, index, s, props, page) if kind.name == "person" else named(
+                store, index, s, props, page, kind.name)
+    if SCHEMA.NewsArticle.value in types or SCHEMA.Photograph.value in types:
         return article(store, index, s, props)
     return resource(store, s, props, page, document())
