@@ -13,6 +13,7 @@ from itertools import accumulate
 from kb.config import Settings
 from kb.model import Entity, Item, Mention, Page, Post
 from kb.stages import events, lexicon, orgs, people, places, posts, projects, recognize
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, ItemIndex, Text
 
 # the rules and the recognizer this stage runs, with their versioned names (recorded in provenance)
@@ -28,19 +29,20 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
 ]:
     text = Text.of(page.text)
     index = ItemIndex(items)
-    rule_orgs = orgs.find(text, settings)
+    context = RuleContext(settings, page.year)
+    rule_orgs = orgs.find(text, context)
     statistical = recognize.find(text, _home_reports(text, index, settings))
-    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"])
+    kept, model = _reconcile([*places.find(text, context), *rule_orgs], [f for f in statistical if f.kind != "person"])
     found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
-    bodies = lexicon.bodies(settings.city, settings.province)
-    not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
-    found_posts, titled = posts.find(text, rule_orgs, set(), bodies, (settings.city_short, settings.province_short))
-    after_posts, after_people = posts.after_name(text, not_people)
-    found_posts += after_posts
+    not_people = {f.name for f in (*found_places, *found_orgs)} | set(context.home)
+    # titles belong to the rules' own organizations; projects' owners may be any organization kept
+    context = replace(context, orgs=tuple(rule_orgs), not_people=frozenset(not_people))
+    found_posts = [*posts.find(text, context), *posts.after_name(text, context)]
     model_people = _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_places, found_orgs))
-    found_people = _people(text, items, {f.name for f in (*titled, *after_people)}, not_people,
+    found_people = _people(text, items, replace(context, people=frozenset(p.person for p in found_posts)),
                            {f.name for f in model_people})
-    found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text, page.year)
+    context = replace(context, orgs=tuple(found_orgs), places=tuple(found_places))
+    found_projects, found_events = projects.find(text, context), events.find(text, context)
     # the model's names inside a person's, a project's, an event's or a title (市委 of 市委书记) are not names
     model = _unclaimed(model, _spans(found_people, found_projects, found_events, found_posts))
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
@@ -68,19 +70,17 @@ def _implied(p: posts.PostFound) -> bool:
     return p.organization is not None and p.organization.start == p.organization.end
 
 
-def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str],
-            model: set[str]) -> list[Found]:
-    """People: named with titles and cues first, then the model's names (unless one the rules read
-    lies inside: 张三 of 张三李四 says where a name ends), then every occurrence of the names learned."""
-    known = set(titled)
+def _people(text: Text, items: tuple[Item, ...], context: RuleContext, model: set[str]) -> list[Found]:
+    """People: named with titles (context.people) and cues first, each rule knowing the names
+    read before it, then the model's names (unless one the rules read lies inside: 张三 of 张三李四
+    says where a name ends), then every occurrence of the names learned."""
+    known = set(context.people)
     bylines = {n for i in items for n in (*i.reporters, *i.photographers, *i.correspondents)}
     known.update(part for n in bylines for part in people.split_glued(n) if 2 <= len(part) <= 4)
-    for rule in (people.cue_names, people.headline_names, people.listed):
-        known.update(f.name for f in rule(text, known))
-    known.update(f.name for f in people.tagged_names(text, known, not_people))
-    known.update(f.name for f in people.listed(text, known))
+    for rule in (people.cue_names, people.headline_names, people.listed, people.tagged_names, people.listed):
+        known.update(f.name for f in rule(text, replace(context, people=frozenset(known))))
     known.update(m for m in model if not any(k in m for k in known))
-    return people.learned(text, known - not_people)
+    return people.learned(text, replace(context, people=frozenset(known)))
 
 
 def _home_reports(text: Text, index: ItemIndex, settings: Settings) -> list[tuple[int, int]]:
