@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from kb.stages import events
+from kb.stages.rule import RuleContext
 from kb.stages.text import Text
-from entities_helpers import entity, names, run
+from entities_helpers import DEFAULT, entity, names, run
 
 PLACES = [
     ("他到襄城县库庄镇调研。", {"襄城县", "库庄镇"}),
@@ -80,7 +81,7 @@ def test_events_start_date_only_when_the_sentence_states_it(text, name, expected
 
 def test_events_stated_date_without_a_year_is_month_day():
     text = Text.of("12月23日，第三届中原数字经济峰会开幕。")
-    (event,) = events.find(text, None)
+    (event,) = events.find(text, RuleContext(DEFAULT, year=None))
     assert event.facts == (("date", "--12-23"),)
 
 

@@ -14,6 +14,7 @@ from itertools import accumulate
 from kb.config import Settings
 from kb.model import Entity, Item, Mention, Page, Post
 from kb.stages import events, lexicon, orgs, people, places, posts, projects, recognize
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, ItemIndex, Text
 
 # the rules and the recognizer this stage runs, with their versioned names (recorded in provenance)
@@ -31,25 +32,24 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
 ]:
     text = Text.of(page.text)
     index = ItemIndex(items)
-    rule_orgs = orgs.find(text, settings)
+    context = RuleContext(settings, page.year)
+    rule_orgs = orgs.find(text, context)
     home = _home_reports(text, index, settings)
     statistical = recognize.find(text, home)
-    kept, model = _reconcile([*places.find(text, settings), *rule_orgs], [f for f in statistical if f.kind != "person"])
+    kept, model = _reconcile([*places.find(text, context), *rule_orgs], [f for f in statistical if f.kind != "person"])
     found_places, found_orgs = _of_kind("place", kept, model), _of_kind("organization", kept, model)
-    bodies = lexicon.bodies(settings.city, settings.province)
-    not_people = {f.name for f in (*found_places, *found_orgs)} | {settings.city_short, settings.province_short}
-    found_posts, titled = posts.find(text, rule_orgs, set(), bodies, (settings.city_short, settings.province_short))
-    after_posts, after_people = posts.after_name(text, not_people)
-    found_posts += after_posts
+    not_people = {f.name for f in (*found_places, *found_orgs)} | set(context.home)
+    # titles belong to the rules' own organizations; projects' owners may be any organization kept
+    context = replace(context, orgs=tuple(rule_orgs), not_people=frozenset(not_people))
     # a place inside the model's person is no claim on it (罗马 of 罗马里奥): _places_alone drops it
     model_people = [p for p in _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_orgs))
                     if not any(f.start < p.end and p.start < f.end and not (p.start <= f.start and f.end < p.end)
                                for f in found_places)]
-    longer = _longer_names([*titled, *after_people], model_people)
-    found_posts = [replace(p, person=longer[p.person]) if p.person in longer else p for p in found_posts]
-    found_people = _people(text, items, {longer.get(f.name, f.name) for f in (*titled, *after_people)},
-                           not_people, {f.name for f in model_people}, home)
-    found_projects, found_events = projects.find(text, found_places, found_orgs), events.find(text, page.year)
+    found_posts = _read_on(text, [*posts.find(text, context), *posts.after_name(text, context)], model_people)
+    found_people = _people(text, items, replace(context, people=frozenset(p.person for p in found_posts)),
+                           {f.name for f in model_people}, home)
+    context = replace(context, orgs=tuple(found_orgs), places=tuple(found_places))
+    found_projects, found_events = projects.find(text, context), events.find(text, context)
     # the model's names inside a person's, a project's or an event's are not names; inside a title,
     # only a body named in full is (铁道部 of 铁道部部长, not 市委 of 市委书记)
     model = _unclaimed(model, _spans(found_people, found_projects, found_events))
@@ -58,7 +58,7 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
                           found_people, text)
     found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named]),
-             *_governed(named, settings)]
+             *_governed(named, context)]
     found = [f._replace(name=f.surface) if f.kind == "organization" and _in_wire(text, index, f) else f
              for f in found]
     found_posts = [p if not (_implied(p) and _in_wire(text, index, p)) else replace(p, organization=None)
@@ -81,33 +81,36 @@ def _implied(p: posts.PostFound) -> bool:
     return p.organization is not None and p.organization.start == p.organization.end
 
 
-def _people(text: Text, items: tuple[Item, ...], titled: set[str], not_people: set[str],
-            model: set[str], home: list[tuple[int, int]]) -> list[Found]:
-    """People: named with titles and cues first, then the model's names (unless one the rules read
-    lies inside: 张三 of 张三李四 says where a name ends), then every occurrence of the names learned.
-    Where the model reads (outside the home reports), a name only rjieba tags a person's (师生, 白宫)
-    is one when the model reads it too."""
-    known = set(titled)
+def _people(text: Text, items: tuple[Item, ...], context: RuleContext, model: set[str],
+            home: list[tuple[int, int]]) -> list[Found]:
+    """People: named with titles (context.people) and cues first, each rule knowing the names
+    read before it, then the model's names (unless one the rules read lies inside: 张三 of 张三李四
+    says where a name ends), then every occurrence of the names learned. Where the model reads
+    (outside the home reports), a name only rjieba tags a person's (师生, 白宫) is one when the
+    model reads it too."""
+    known = set(context.people)
     bylines = {n for i in items for n in (*i.reporters, *i.photographers, *i.correspondents)}
     known.update(part for n in bylines for part in people.split_glued(n) if 2 <= len(part) <= 4)
-    for rule in (people.cue_names, people.headline_names, people.listed):
-        known.update(f.name for f in rule(text, known))
-    known.update(f.name for f in people.tagged_names(text, known, not_people)
-                 if f.name in model or any(start <= f.start and f.end <= end for start, end in home))
-    known.update(f.name for f in people.listed(text, known))
+    for rule in (people.cue_names, people.headline_names, people.listed, people.tagged_names, people.listed):
+        known.update(f.name for f in rule(text, replace(context, people=frozenset(known)))
+                     if rule is not people.tagged_names or f.name in model
+                     or any(start <= f.start and f.end <= end for start, end in home))
     known.update(m for m in model if not any(k in m for k in known))
-    return people.learned(text, known - not_people)
+    return people.learned(text, replace(context, people=frozenset(known)))
 
 
-def _longer_names(rule: list[Found], model: list[Found]) -> dict[str, str]:
-    """Names the rules cut short after a title that the model reads on from the same start: one
-    character more (汪明 of 县委书记汪明新) or a dotted part (阿尤布 of 外长阿尤布·汗)."""
+def _read_on(text: Text, found: list[posts.PostFound], model: list[Found]) -> list[posts.PostFound]:
+    """Posts whose person the rule after a title cut short, where the model reads on from the same
+    start by one character (汪明 of 县委书记汪明新) or a dotted part (阿尤布 of 外长阿尤布·汗): the
+    model's name is the person's."""
     by_start = {m.start: m for m in model}
-    out = {}
-    for r in rule:
-        m = by_start.get(r.start)
-        if m is not None and m.end > r.end and (m.end - r.end == 1 or m.surface[len(r.surface)] == "·"):
-            out[r.name] = m.name
+    out = []
+    for p in found:
+        start = p.end - len(p.person) if text.text.endswith(p.person, 0, p.end) else p.start
+        m, end = by_start.get(start), start + len(p.person)
+        if m is not None and m.end > end and (m.end - end == 1 or m.surface[len(p.person)] == "·"):
+            p = replace(p, person=m.name)
+        out.append(p)
     return out
 
 
@@ -222,7 +225,7 @@ def _places_alone(found_places: list[Found], others: list[Found]) -> list[Found]
     return [p for p in found_places if not overlapped(p)]
 
 
-def _governed(named: list[Found], settings: Settings) -> list[Found]:
+def _governed(named: list[Found], context: RuleContext) -> list[Found]:
     """The places whose governments are named (印度 of 印度政府, 乌鲁木齐市 of 乌鲁木齐市政府): the
     page speaks of the place too, though its name is printed inside the organization's."""
     out = []
@@ -232,7 +235,7 @@ def _governed(named: list[Found], settings: Settings) -> list[Found]:
             continue
         head = f.surface[:-len(word)]
         out += [p._replace(start=f.start, end=f.start + len(head))
-                for p in places.find(Text.of(head), settings) if (p.start, p.end) == (0, len(head))]
+                for p in places.find(Text.of(head), context) if (p.start, p.end) == (0, len(head))]
     return out
 
 

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from kb.stages import lexicon
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
 NAME = "kb.events.v2"
@@ -31,8 +32,8 @@ def _stop() -> frozenset[str]:
     return (lexicon.wordset("orgs_stop.txt") - scopes) | lexicon.wordset("events_before.txt")
 
 
-def find(text: Text, year: int | None = None) -> list[Found]:
-    """Named events; year (the page's) completes a stated month and day."""
+def find(text: Text, context: RuleContext) -> list[Found]:
+    """Named events; the page's year completes a stated month and day."""
     generic = lexicon.wordset("events_generic.txt")
     out = []
     for m in _pattern().finditer(text.text):
@@ -43,7 +44,7 @@ def find(text: Text, year: int | None = None) -> list[Found]:
         if name in generic or m.start() - start < 2 or not _specific(text, start, m.start()) or \
                 _not_after().match(text.text, end):
             continue
-        date = stated_date(text, start, end, year)
+        date = stated_date(text, start, end, context.year)
         out.append(Found("event", name, name, start, end, facts=(("date", date),) if date else ()))
     return out
 

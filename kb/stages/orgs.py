@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from kb.config import Settings
 from kb.stages import lexicon, places
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
 NAME = "kb.orgs.v1"
@@ -27,9 +28,9 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(f"(?:{suffix})(?:{suffix})*")  # not (?:…)+: a pattern opening with a repeat scans slowly
 
 
-def find(text: Text, settings: Settings) -> list[Found]:
-    suffixed = _suffixed(text, settings)
-    return [*suffixed, *_bodies(text, settings), *_counted(text)]
+def find(text: Text, context: RuleContext) -> list[Found]:
+    settings = context.settings
+    return [*_suffixed(text, settings), *_bodies(text, settings), *_counted(text)]
 
 
 def _suffixed(text: Text, settings: Settings) -> list[Found]:

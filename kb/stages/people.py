@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from kb.stages import lexicon
 from kb.stages.lexicon import CJK
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
 NAME = "kb.people.v2"
@@ -33,7 +34,7 @@ _GLUED_SIZES = ((3, 3), (2, 3), (3, 2), (2, 2), (3, 3, 3), (2, 2, 2), (3, 3, 2),
                 (3, 2, 2), (2, 3, 2), (2, 2, 3), (3, 3, 3, 3), (2, 2, 2, 2))
 
 
-def name_at(text: Text, pos: int, known: set[str] | frozenset[str] = frozenset(),
+def name_at(text: Text, pos: int, known: frozenset[str] = frozenset(),
             default_long: bool = False) -> int | None:
     """End of a full name starting at pos (surname + one or two characters), or None."""
     single, compound = lexicon.surnames()
@@ -121,7 +122,7 @@ def _person_tokens(text: Text, start: int, end: int) -> bool:
     return True
 
 
-def _choose(text: Text, pos: int, lengths: tuple[int, int], known: set[str] | frozenset[str],
+def _choose(text: Text, pos: int, lengths: tuple[int, int], known: frozenset[str],
             default_long: bool) -> int | None:
     s, (short, long) = text.text, lengths
     if s[pos:long] in known:
@@ -145,7 +146,7 @@ def _choose(text: Text, pos: int, lengths: tuple[int, int], known: set[str] | fr
     return long if default_long else None
 
 
-def _common_word(text: Text, pos: int, end: int, known: set[str] | frozenset[str], strict: bool) -> bool:
+def _common_word(text: Text, pos: int, end: int, known: frozenset[str], strict: bool) -> bool:
     """An ordinary word (干部, 满意, 全力) that rjieba reads as one word and not a name, or a
     candidate that starts inside a word (党员干部)."""
     if text.text[pos:end] in known:
@@ -165,7 +166,7 @@ def _is_cjk(s: str) -> bool:
     return _CJK_ONLY.fullmatch(s) is not None
 
 
-def name_list(text: Text, pos: int, known: set[str] | frozenset[str], default_long: bool = False) -> list[tuple[int, int]]:
+def name_list(text: Text, pos: int, known: frozenset[str], default_long: bool = False) -> list[tuple[int, int]]:
     """Names at pos separated by 、 (副市长赵淑红、李海峰、董留民): their spans."""
     spans: list[tuple[int, int]] = []
     titles = lexicon.title_pattern()
@@ -177,12 +178,12 @@ def name_list(text: Text, pos: int, known: set[str] | frozenset[str], default_lo
     return spans
 
 
-def cue_names(text: Text, known: set[str]) -> list[Found]:
+def cue_names(text: Text, context: RuleContext) -> list[Found]:
     """Names after cue words that are not posts (记者, 市民, 市领导...), also glued together
     (获奖者有张三李四王五); names before cue words (王建国同志); dotted foreign names anywhere."""
     found = []
     for m in _cues().finditer(text.text):
-        spans = name_list(text, m.end(), known)
+        spans = name_list(text, m.end(), context.people)
         if len(spans) <= 1 and not (spans and _ends_name(text, spans[0][1])):  # 张三李|四王五: glued
             spans = _glued(text, m.end()) or spans
         found.extend(Found("person", text.text[a:b], text.text[a:b], a, b) for a, b in spans)
@@ -258,9 +259,10 @@ def _cues() -> re.Pattern[str]:
     return re.compile(lexicon.alternation(lexicon.words("people_cues.txt")))
 
 
-def listed(text: Text, known: set[str]) -> list[Found]:
+def listed(text: Text, context: RuleContext) -> list[Found]:
     """Lists joined by 、 with two or more members known as names or read by rjieba as people
     (王某、李某、张某): every member is a name."""
+    known = context.people
     found = []
     lists = text.memo("people.lists", lambda: [(start, members, _offsets(start, members))
                                                for start, members in _lists(text.text)])
@@ -278,7 +280,7 @@ def listed(text: Text, known: set[str]) -> list[Found]:
     return found
 
 
-def _first_member(text: Text, pos: int, member: str, known: set[str]) -> int:
+def _first_member(text: Text, pos: int, member: str, known: frozenset[str]) -> int:
     """Where the name of a list's first member starts: the member itself, else a name ending
     where the member ends (有王建国 -> 王建国)."""
     end = pos + len(member)
@@ -315,21 +317,22 @@ def _offsets(start: int, members: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-def _person_like(text: Text, pos: int, member: str, known: set[str]) -> bool:
+def _person_like(text: Text, pos: int, member: str, known: frozenset[str]) -> bool:
     """A list member known as a name, or one rjieba reads as a person."""
     i = text.token_at(pos)
     return member in known or (text.token_starts[i] == pos and text.tokens[i][1] in PERSON_TAGS)
 
 
-def tagged_names(text: Text, known: set[str], exclude: set[str]) -> list[Found]:
+def tagged_names(text: Text, context: RuleContext) -> list[Found]:
     """rjieba person tags, kept when a surname starts them, a line or a clause starts with them
-    and a word that may follow a name (说, 强调, 出席...) follows them."""
+    and a word that may follow a name (说, 强调, 出席...) follows them; none that is no person's
+    (context.not_people)."""
     single, compound = lexicon.surnames()
     stop = lexicon.wordset("people_stop.txt")
     ends = lexicon.after_pattern()
     found = []
     for word, tag, start in text.tagged(PERSON_TAGS):
-        if not 2 <= len(word) <= 3 or word in stop or word in exclude:
+        if not 2 <= len(word) <= 3 or word in stop or word in context.not_people:
             continue
         if not (word[0] in single or word[:2] in compound) or not _is_cjk(word):
             continue
@@ -340,14 +343,14 @@ def tagged_names(text: Text, known: set[str], exclude: set[str]) -> list[Found]:
     return found
 
 
-def headline_names(text: Text, known: set[str]) -> list[Found]:
+def headline_names(text: Text, context: RuleContext) -> list[Found]:
     """Names that open a printed line and are followed by a word that follows names (楚雷到…调研)."""
     found = []
     ends = lexicon.after_pattern()
     for pos in sorted(text.line_starts):
         if _function_start(text, pos) and pos + 1 < len(text.text) and not _lone_function_word(text, pos + 1):
             pos += 1  # 但张三认为: the name after the word (not 在|那|最为)
-        end = name_at(text, pos, known)
+        end = name_at(text, pos, context.people)
         if end is not None and (m := ends.match(text.text, end)) and m.group() and _CJK.match(m.group()):
             found.append(Found("person", text.text[pos:end], text.text[pos:end], pos, end))
     return found
@@ -364,11 +367,12 @@ def split_glued(run: str) -> list[str]:
     return [run]
 
 
-def learned(text: Text, names: set[str]) -> list[Found]:
-    """Every occurrence on the page of the names found by the stronger rules."""
+def learned(text: Text, context: RuleContext) -> list[Found]:
+    """Every occurrence on the page of the names found by the stronger rules (context.people),
+    but for those that are no person's (context.not_people)."""
     s = text.text
     longest: dict[int, int] = {}  # start -> end of the longest name there
-    for name in names:
+    for name in context.people - context.not_people:
         pos = s.find(name) if name else -1
         while pos >= 0:
             longest[pos] = max(longest.get(pos, 0), pos + len(name))

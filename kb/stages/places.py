@@ -12,6 +12,7 @@ from typing import NamedTuple
 from kb.config import Settings
 from kb.stages import divisions, lexicon
 from kb.stages.divisions import Division
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
 NAME = "kb.places.v3"
@@ -80,8 +81,8 @@ class _Home(NamedTuple):
         return cls(settings.city, settings.province, (settings.city_short, settings.province_short))
 
 
-def find(text: Text, settings: Settings) -> list[Found]:
-    home = _Home.of(settings)
+def find(text: Text, context: RuleContext) -> list[Found]:
+    home = _Home.of(context.settings)
     named = _named(text, home)
     found = sorted([*_suffixed(text, home, sorted(f.end for f in named)), *named], key=lambda f: (f.start, -f.end))
     return _contain(_distinct(found), home)

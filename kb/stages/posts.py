@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from kb.stages import lexicon
 from kb.stages.people import name_list
+from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
 NAME = "kb.posts.v2"
@@ -48,21 +49,20 @@ class _Title:
     former: bool = False
 
 
-def find(text: Text, orgs: list[Found], known: set[str], bodies: dict[str, tuple[str, str]],
-         home: tuple[str, ...]) -> tuple[list[PostFound], list[Found]]:
-    """Posts and the people they name; home holds the home city's and province's short names (许昌, 河南)."""
-    org_by_end = {o.end: o for o in orgs}
+def find(text: Text, context: RuleContext) -> list[PostFound]:
+    """Posts printed with titles before names, each naming its person; a title's organization is
+    one found (context.orgs) printed before it, else the home body its level implies."""
+    org_by_end = {o.end: o for o in context.orgs}
+    bodies = lexicon.bodies(context.settings.city, context.settings.province)
     posts: list[PostFound] = []
-    people: list[Found] = []
-    for chain in _chains(text, org_by_end, home):
-        for a, b in name_list(text, chain[-1].end, known, default_long=True):
+    for chain in _chains(text, org_by_end, context.home):
+        for a, b in name_list(text, chain[-1].end, context.people, default_long=True):
             name = text.text[a:b]
-            people.append(Found("person", name, name, a, b))
             for t in chain:
-                org = t.org or _implied(t, home, bodies)
+                org = t.org or _implied(t, context.home, bodies)
                 role = t.role if t.role != t.title else None
                 posts.append(PostFound(name, t.title, org, chain[0].start, b, role, t.former))
-    return posts, people
+    return posts
 
 
 def _chains(text: Text, org_by_end: dict[int, Found], home: tuple[str, ...]) -> list[list[_Title]]:
@@ -167,11 +167,12 @@ def _org_before(text: Text, org_by_end: dict[int, Found], start: int, title: str
     return None, start, title
 
 
-def after_name(text: Text, exclude: set[str]) -> tuple[list[PostFound], list[Found]]:
-    """Titles printed after a name rjieba tags as a person (习近平总书记)."""
+def after_name(text: Text, context: RuleContext) -> list[PostFound]:
+    """Titles printed after a name rjieba tags as a person (习近平总书记), unless the name is no
+    person's (context.not_people)."""
     from kb.stages.people import PERSON_TAGS
 
-    posts, people = [], []
+    posts = []
     for m in _after_titles().finditer(text.text):
         i = text.token_at(m.start() - 1) if m.start() else -1
         if i < 0:
@@ -180,10 +181,10 @@ def after_name(text: Text, exclude: set[str]) -> tuple[list[PostFound], list[Fou
         start = text.token_starts[i]
         if len(word) == 2 and i and text.tokens[i - 1][0] in lexicon.surnames()[0]:  # 李|红梅 + 教授
             word, start = text.tokens[i - 1][0] + word, start - 1
-        if tag in PERSON_TAGS and start + len(word) == m.start() and 2 <= len(word) <= 3 and word not in exclude:
-            people.append(Found("person", word, word, start, m.start()))
+        if tag in PERSON_TAGS and start + len(word) == m.start() and 2 <= len(word) <= 3 and \
+                word not in context.not_people:
             posts.append(PostFound(word, m.group(), None, start, m.end()))
-    return posts, people
+    return posts
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from kb.stages import lexicon
+from kb.stages.rule import RuleContext
 from kb.stages.text import PROPER_TAGS, Found, Text
 
 NAME = "kb.projects.v1"
@@ -30,9 +31,9 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"{opening}(?:“([^“”]{{2,60}}?(?:{suffixes}))”|(“[^“”]{{2,20}}”[^\W的在是了和与等]{{0,6}}(?:{suffixes}))|(?:{suffixes}))")
 
 
-def find(text: Text, places: list[Found] = (), orgs: list[Found] = ()) -> list[Found]:
-    """Projects, with the facts their sentence states; places and orgs found on the page let it
-    name the project's location and owner."""
+def find(text: Text, context: RuleContext) -> list[Found]:
+    """Projects, with the facts their sentence states; the places and organizations found on the
+    page name the project's location and owner."""
     stop = lexicon.wordset("orgs_stop.txt")
     verbs = lexicon.wordset("projects_verbs.txt")
     out = []
@@ -50,7 +51,7 @@ def find(text: Text, places: list[Found] = (), orgs: list[Found] = ()) -> list[F
                 continue
         name = text.text[start:end]
         bounds = _sentence_bounds(text, start, end)
-        facts = _facts(text.text, start, end, bounds) + _where_and_whose(text.text, start, end, bounds, places, orgs)
+        facts = _facts(text.text, start, end, bounds) + _where_and_whose(text.text, start, end, bounds, context)
         out.append(Found("project", name, name, start, end, None, facts))
     return out
 
@@ -77,17 +78,17 @@ def _facts(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[tu
     return tuple(facts)
 
 
-def _where_and_whose(text: str, start: int, end: int, bounds: tuple[int, int], places: list[Found],
-                     orgs: list[Found]) -> tuple[tuple[str, str], ...]:
+def _where_and_whose(text: str, start: int, end: int, bounds: tuple[int, int],
+                     context: RuleContext) -> tuple[tuple[str, str], ...]:
     """location: a place printed after 位于/落户/选址 in the sentence; owner: an organization
     printed before 投资/建设/实施 (…有限公司投资建设的…项目)."""
     left, right = bounds
     facts = []
-    for p in places:
+    for p in context.places:
         if left <= p.start < right and _LOCATED.search(text, max(left, p.start - 3), p.start):
             facts.append(("location", p.name))
             break
-    for o in orgs:
+    for o in context.orgs:
         if left <= o.start and o.end <= right and not (start <= o.start < end) and _OWNS.match(text, o.end):
             facts.append(("owner", o.name))
             break
