@@ -22,12 +22,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 from kb.errors import Forbidden, KbError, NotFound, QueryError, TooLarge, UnsupportedMediaType
 from kb.resources import EDITOR, query_files
 from kb.results import GRAPH_FORMATS
+from kb.store.frames import Job
+from kb.store.pool import Run
+from kb.store.remote import PROLOGUE, is_graph_query
 from kb.vocab import PREFIXES
 from kb.web import site
 from kb.web.conneg import GRAPH_TYPES, HTML, RESULTS_TYPES, named_format, negotiate
-from kb.store.frames import Job
-from kb.store.pool import Pool, Run
-from kb.store.remote import PROLOGUE, is_graph_query
 from kb.web.sparql_openapi import GET_SPARQL, POST_SPARQL
 
 router = APIRouter()
