@@ -4,15 +4,18 @@ layer's pool (kb.store.pool), killed at the deadline; a remote answer is cut at 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import anyio
 
 from kb.config import Settings
 from kb.errors import ConfigError
-from kb.store.backend import Backend, open_backend
+from kb.store.backend import open_backend
 from kb.store.frames import Job
 from kb.store.pool import Pool, run_to
+
+if TYPE_CHECKING:
+    from kb.store.client import RemoteClient
 
 ACCEPT = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml, application/rdf+xml;q=0.9",
           "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
@@ -32,7 +35,7 @@ def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str]
 
         anyio.run(_relay, RemoteClient(endpoint), query, fmt, settings.query_timeout, out)
         return
-    backend: Backend = open_backend(settings, data)
+    backend = open_backend(settings, data)
     pool = Pool(1, settings.query_timeout)
     try:
         run_to(out, pool, Job(query=query, store=str(backend.store_path()), version=backend.version(),
@@ -41,7 +44,7 @@ def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str]
         pool.close()
 
 
-async def _relay(client, query: str, fmt: str | None, limit: float, out: BinaryIO) -> None:
+async def _relay(client: RemoteClient, query: str, fmt: str | None, limit: float, out: BinaryIO) -> None:
     """The remote store's answer, as it comes, within the time limit."""
     _, chunks = await client.stream([("query", query)], ACCEPT.get(fmt or "", DEFAULT_ACCEPT), limit)
     async for chunk in chunks:
