@@ -31,10 +31,13 @@ def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str]
         raise ConfigError("no query given: pass a SPARQL query or a file holding one")
     query = query_text(query_or_file)
     if endpoint:
-        from kb.store.client import RemoteClient  # httpx: only for a remote store
+        _ask_remote(endpoint, query, fmt, settings.query_timeout, out)
+    else:
+        _run_local(settings, data, query, fmt, out)
 
-        anyio.run(_relay, RemoteClient(endpoint), query, fmt, settings.query_timeout, out)
-        return
+
+def _run_local(settings: Settings, data: list[str] | None, query: str, fmt: str | None, out: BinaryIO) -> None:
+    """Over the KB or RDF files, in a worker process of a pool of one, killed at the deadline."""
     backend = open_backend(settings, data)
     pool = Pool(1, settings.query_timeout)
     try:
@@ -42,6 +45,16 @@ def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str]
                               explicit=fmt, command_line=True))
     finally:
         pool.close()
+
+
+def _ask_remote(endpoint: str, query: str, fmt: str | None, limit: float, out: BinaryIO) -> None:
+    from kb.store.client import RemoteClient  # httpx: only for a remote store
+
+    client = RemoteClient(endpoint)
+    try:
+        anyio.run(_relay, client, query, fmt, limit, out)
+    finally:
+        client.close()
 
 
 async def _relay(client: RemoteClient, query: str, fmt: str | None, limit: float, out: BinaryIO) -> None:
