@@ -4,51 +4,36 @@ The Graph Store HTTP Protocol when the URL is a Graph Store endpoint (PUT the gr
 batch, POST the rest, so a push replaces what an earlier push left); otherwise SPARQL 1.1 Update
 at the same URL (DROP SILENT GRAPH, then INSERT DATA batches). A GET of a graph no store holds
 tells them apart (a PUT to a plain SPARQL endpoint can hang: Virtuoso's does).
-Credentials, when given, answer Basic or Digest challenges (Virtuoso's */sparql-auth uses Digest).
+Requests go through the storage layer's one client (kb.store.client), credentials and all.
 """
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass
 from typing import Iterator
 
 import httpx
 import pyoxigraph as ox
 
 from kb.config import Settings
-from kb.errors import ConfigError, KbError
+from kb.errors import KbError
 from kb.store import DataDir
+from kb.store.client import FORM, RemoteClient, form
 
 GSP_BATCH = 50_000  # triples per Graph Store request
 UPDATE_BATCH = 1_000  # triples per INSERT DATA: stores limit the size of an update text
 PROBE_GRAPH = "urn:x-kb:push-probe"  # a graph no store holds
-TIMEOUT = 300.0
-
-
-@dataclass(frozen=True)
-class Target:
-    endpoint: str
-    client: httpx.Client
 
 
 def push(settings: Settings, endpoint: str, user: str | None = None, password: str | None = None) -> int:
     """Copy every graph of the current snapshot to `endpoint`; return the number of triples sent."""
-    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
-        raise ConfigError(f"--endpoint {endpoint!r} is not an http(s) URL of a SPARQL 1.1 store")
-    if (user is None) != (password is None):
-        raise ConfigError("give both --user and --password, or neither")
-    store = DataDir(settings.data_dir).open_read()
+    client = RemoteClient(endpoint, user, password)
     try:
-        client = _client(endpoint, user, password)
-    except httpx.HTTPError as exc:
-        raise KbError(f"{endpoint}: cannot reach the store: {exc}") from None
-    try:
-        return _push_graphs(store, Target(endpoint, client))
+        return _push_graphs(DataDir(settings.data_dir).open_read(), client)
     finally:
         client.close()
 
 
-def _push_graphs(store: ox.Store, target: Target) -> int:
+def _push_graphs(store: ox.Store, target: RemoteClient) -> int:
     send = _put_graph if _speaks_graph_store(target) else _update_graph
     total = 0
     for graph in [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]:
@@ -59,14 +44,11 @@ def _push_graphs(store: ox.Store, target: Target) -> int:
     return total
 
 
-def _speaks_graph_store(target: Target) -> bool:
+def _speaks_graph_store(target: RemoteClient) -> bool:
     """A Graph Store endpoint answers 404 for a graph it does not hold; a SPARQL endpoint
     answers a GET without a query otherwise (a service description, a form, a 400)."""
-    try:
-        response = target.client.get(target.endpoint, params={"graph": PROBE_GRAPH},
-                                     headers={"Accept": "text/turtle, application/n-triples"})
-    except httpx.HTTPError as exc:
-        raise KbError(f"{target.endpoint}: cannot reach the store: {exc}") from None
+    probe = _url(target, ox.NamedNode(PROBE_GRAPH))
+    response = target.send("GET", probe, accept="text/turtle, application/n-triples")
     if response.status_code in (401, 403):
         raise KbError(_http_problem(target.endpoint, "GET", response))
     return response.status_code == 404
@@ -81,19 +63,19 @@ def _batches(lines: list[bytes], size: int) -> Iterator[list[bytes]]:
         yield lines[start:start + size]
 
 
-def _url(target: Target, graph) -> str:
+def _url(target: RemoteClient, graph) -> str:
     query = "default" if isinstance(graph, ox.DefaultGraph) else urllib.parse.urlencode({"graph": graph.value})
     return f"{target.endpoint}{'&' if '?' in target.endpoint else '?'}{query}"
 
 
-def _put_graph(target: Target, graph, lines: list[bytes]) -> None:
+def _put_graph(target: RemoteClient, graph, lines: list[bytes]) -> None:
     """Graph Store Protocol: PUT replaces the graph, POST adds the following batches."""
     for i, batch in enumerate(_batches(lines, GSP_BATCH)):
         body = b"\n".join(batch) + b"\n"  # N-Triples is Turtle, which every store reads
         _send(target, _url(target, graph), "PUT" if i == 0 else "POST", body, "text/turtle; charset=utf-8")
 
 
-def _update_graph(target: Target, graph, lines: list[bytes]) -> None:
+def _update_graph(target: RemoteClient, graph, lines: list[bytes]) -> None:
     """SPARQL 1.1 Update (form-encoded `update=`, the protocol's most widely supported form)."""
     named = not isinstance(graph, ox.DefaultGraph)
     drop = f"DROP SILENT GRAPH <{graph.value}>" if named else "DROP SILENT DEFAULT"
@@ -104,16 +86,12 @@ def _update_graph(target: Target, graph, lines: list[bytes]) -> None:
         _send_update(target, f"INSERT DATA {{\n{data}\n}}")
 
 
-def _send_update(target: Target, update: str) -> None:
-    body = urllib.parse.urlencode({"update": update}).encode("ascii")
-    _send(target, target.endpoint, "POST", body, "application/x-www-form-urlencoded")
+def _send_update(target: RemoteClient, update: str) -> None:
+    _send(target, target.endpoint, "POST", form({"update": update}), FORM)
 
 
-def _send(target: Target, url: str, method: str, body: bytes, content_type: str) -> None:
-    try:
-        response = target.client.request(method, url, content=body, headers={"Content-Type": content_type})
-    except httpx.HTTPError as exc:
-        raise KbError(f"{target.endpoint}: cannot reach the store: {exc}") from None
+def _send(target: RemoteClient, url: str, method: str, body: bytes, content_type: str) -> None:
+    response = target.send(method, url, body, content_type)
     if not response.is_success:
         raise KbError(_http_problem(target.endpoint, method, response))
 
@@ -125,16 +103,3 @@ def _http_problem(endpoint: str, method: str, response: httpx.Response) -> str:
                 "*/sparql-graph-crud-auth URL)")
     detail = response.text[:300].strip().replace("\n", " ")
     return f"{endpoint}: {method} failed with HTTP {response.status_code}: {detail}"
-
-
-def _client(endpoint: str, user: str | None, password: str | None) -> httpx.Client:
-    """A client that authenticates every request up front: a store that refuses an upload
-    before reading it (Virtuoso's Digest challenge) would otherwise break the connection."""
-    auth = None
-    if user is not None:
-        challenge = httpx.get(endpoint, timeout=TIMEOUT).headers.get("www-authenticate", "")
-        auth = httpx.DigestAuth(user, password) if challenge.lower().startswith("digest") else (user, password)
-    client = httpx.Client(auth=auth, timeout=TIMEOUT)
-    if isinstance(auth, httpx.DigestAuth):
-        client.get(endpoint)  # DigestAuth keeps the challenge and signs the next requests with it
-    return client

@@ -1,43 +1,67 @@
-"""Run SPARQL over the KB, over RDF files or against a remote endpoint.
-
-The default graph is the union of every graph (the KB keeps each page in its own graph),
-unless the query names its dataset (FROM / FROM NAMED) or the caller passes one.
-"""
+"""`kb query`: SPARQL over the KB, over RDF files or against a remote endpoint, under the same
+deadline as /sparql (KB_QUERY_TIMEOUT): a local query runs in a worker process of the storage
+layer's pool (kb.store.pool), killed at the deadline; a remote answer is cut at it."""
 from __future__ import annotations
 
-import gzip
-import re
-import threading
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, BinaryIO
 
-import pyoxigraph as ox
+import anyio
 
-from kb import results
 from kb.config import Settings
-from kb.errors import ConfigError, KbError, QueryError
-from kb.store import DataDir
-from kb.vocab import PREFIXES
+from kb.errors import ConfigError
+from kb.store.backend import open_backend
+from kb.store.frames import Job
+from kb.store.pool import Pool, run_to
 
-RESULT_FORMATS = results.RESULT_FORMATS
-GRAPH_FORMATS = results.GRAPH_FORMATS
-FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG, ".n3": ox.RdfFormat.N3,
-    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-}
-# strings, IRIs and comments are skipped so that only a real FROM keyword or bracket counts
-_SKIPPED = r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>|\#[^\n]*"""
-_TOKENS = re.compile(_SKIPPED + r"|(?<![\w:?$])(FROM)(?![\w:-])", re.IGNORECASE | re.DOTALL)
-_BRACKETS = re.compile(_SKIPPED + r"|([{(\[])|([})\]])", re.DOTALL)
-# pyoxigraph's parser recurses once per bracket and overflows its stack (the process dies) past
-# a few thousand levels; real queries nest less than ten deep
-MAX_NESTING = 128
-# evaluation recurses along long operator chains (1 + 1 + ... ten thousand times): queries run on
-# a thread with this much stack (address space only; pages are used as the recursion needs them)
-BIG_STACK = 512 * 1024 * 1024
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from kb.store.client import RemoteClient
+
+ACCEPT = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml, application/rdf+xml;q=0.9",
+          "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
+          "nt": "application/n-triples", "jsonld": "application/ld+json"}
+DEFAULT_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.9, text/turtle;q=0.9"
+
+
+def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str] | None, endpoint: str | None,
+                  fmt: str | None, out: BinaryIO) -> None:
+    if query_or_file is None and data and len(data) > 1:  # `--data FILE ... QUERY`: the query came last
+        data, query_or_file = data[:-1], data[-1]
+    if not query_or_file:
+        raise ConfigError("no query given: pass a SPARQL query or a file holding one")
+    query = query_text(query_or_file)
+    if endpoint:
+        _ask_remote(endpoint, query, fmt, settings.query_timeout, out)
+    else:
+        _run_local(settings, data, query, fmt, out)
+
+
+def _run_local(settings: Settings, data: list[str] | None, query: str, fmt: str | None, out: BinaryIO) -> None:
+    """Over the KB or RDF files, in a worker process of a pool of one, killed at the deadline."""
+    backend = open_backend(settings, data)
+    pool = Pool(1, settings.query_timeout)
+    try:
+        run_to(out, pool, Job(query=query, store=str(backend.store_path()), version=backend.version(),
+                              explicit=fmt, command_line=True))
+    finally:
+        pool.close()
+
+
+def _ask_remote(endpoint: str, query: str, fmt: str | None, limit: float, out: BinaryIO) -> None:
+    from kb.store.client import RemoteClient  # httpx: only for a remote store
+
+    client = RemoteClient(endpoint)
+    try:
+        anyio.run(_relay, client, query, fmt, limit, out)
+    finally:
+        client.close()
+
+
+async def _relay(client: RemoteClient, query: str, fmt: str | None, limit: float, out: BinaryIO) -> None:
+    """The remote store's answer, as it comes, within the time limit."""
+    _, chunks = await client.stream([("query", query)], ACCEPT.get(fmt or "", DEFAULT_ACCEPT), limit)
+    async for chunk in chunks:
+        out.write(chunk)
 
 
 def query_text(query_or_file: str) -> str:
@@ -52,171 +76,3 @@ def _is_file(name: str) -> bool:
         return Path(name).is_file()
     except (OSError, ValueError):  # too long a name, or a NUL: a query, not a file
         return False
-
-
-def file_format(path: Path) -> ox.RdfFormat:
-    suffixes = [s for s in path.suffixes if s != ".gz"]
-    fmt = FILE_FORMATS.get(suffixes[-1].lower() if suffixes else "")
-    if fmt is None:
-        raise ConfigError(f"{path}: unknown RDF format; name the file with one of "
-                          + ", ".join(sorted(FILE_FORMATS)) + " (optionally + .gz)")
-    return fmt
-
-
-def load_files(paths: Iterable[str | Path], store: ox.Store | None = None) -> ox.Store:
-    """Load RDF files into `store` (default: a new in-memory one). Triples go to the default
-    graph, quads (N-Quads, TriG) keep their graphs; the format comes from each file's name."""
-    store = ox.Store() if store is None else store
-    for path in map(Path, paths):
-        fmt = file_format(path)
-        try:
-            if path.suffix == ".gz":
-                with gzip.open(path, "rb") as data:
-                    store.bulk_load(data, fmt, base_iri=path.resolve().as_uri())
-            else:
-                store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise ConfigError(f"{path}: cannot load as {fmt.name}: {exc}") from None
-    return store
-
-
-def names_dataset(query: str) -> bool:
-    """Whether the query has a FROM or FROM NAMED clause."""
-    return any(m.group(1) for m in _TOKENS.finditer(query))
-
-
-def check_nesting(query: str) -> None:
-    """Refuse a query whose brackets nest deeper than MAX_NESTING, before the parser sees it."""
-    depth = 0
-    for match in _BRACKETS.finditer(query):
-        if match.group(1):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise QueryError(f"the query nests brackets more than {MAX_NESTING} levels deep "
-                                 f"(at character {match.start()}); flatten it")
-        elif match.group(2):
-            depth -= 1
-
-
-def on_big_stack(function: Callable[..., T], *args) -> T:
-    """Run `function(*args)` on a thread with BIG_STACK of stack; its exception is raised here."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as exc:  # noqa: BLE001 -- handed over to the caller, whatever it is
-            # without its frames: pyoxigraph's results must be dropped on the thread that made them
-            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
-            outcome["error"] = exc
-
-    previous = threading.stack_size(BIG_STACK)
-    try:
-        thread = threading.Thread(target=run, name="kb-query", daemon=True)
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
-def dataset_options(query: str, default_graphs: list[str] | None = None,
-                    named_graphs: list[str] | None = None) -> dict:
-    """pyoxigraph options for the query's dataset: the protocol's default-graph-uri and
-    named-graph-uri win over FROM / FROM NAMED, which win over the union default graph."""
-    if default_graphs or named_graphs:
-        try:
-            return {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
-                    "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
-        except ValueError as exc:
-            raise QueryError(f"bad graph IRI in default-graph-uri / named-graph-uri: {exc}") from None
-    if names_dataset(query):
-        return {}
-    return {"use_default_graph_as_union": True}
-
-
-def execute(store: ox.Store, query: str, default_graphs: list[str] | None = None,
-            named_graphs: list[str] | None = None, **kwargs) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
-    """Run a query with the KB's prefixes predeclared and the dataset rules above."""
-    check_nesting(query)
-    options = {**dataset_options(query, default_graphs, named_graphs), **kwargs}
-    try:
-        return store.query(query, prefixes=PREFIXES, **options)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
-
-
-def default_format(result) -> str:
-    return "ttl" if isinstance(result, ox.QueryTriples) else "tsv"
-
-
-def check_format(result, fmt: str) -> None:
-    if isinstance(result, ox.QueryTriples) and fmt not in GRAPH_FORMATS:
-        raise ConfigError(f"--format {fmt} is for SELECT/ASK results; CONSTRUCT/DESCRIBE give "
-                          + ", ".join(GRAPH_FORMATS))
-    if not isinstance(result, ox.QueryTriples) and fmt not in RESULT_FORMATS:
-        raise ConfigError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results; SELECT/ASK give "
-                          + ", ".join(RESULT_FORMATS))
-
-
-def run_cli_query(query_or_file: str | None, settings: Settings, data: list[str] | None, endpoint: str | None,
-                  fmt: str | None, out: BinaryIO) -> None:
-    on_big_stack(_run_cli_query, query_or_file, settings, data, endpoint, fmt, out)
-
-
-def _run_cli_query(query_or_file: str | None, settings: Settings, data: list[str] | None, endpoint: str | None,
-                   fmt: str | None, out: BinaryIO) -> None:
-    if query_or_file is None and data and len(data) > 1:  # `--data FILE ... QUERY`: the query came last
-        data, query_or_file = data[:-1], data[-1]
-    if not query_or_file:
-        raise ConfigError("no query given: pass a SPARQL query or a file holding one")
-    query = query_text(query_or_file)
-    if endpoint:
-        out.write(remote_query(endpoint, query, fmt))
-        return
-    store = load_files(data) if data else DataDir(settings.data_dir).open_read()
-    result = execute(store, query)
-    fmt = fmt or default_format(result)
-    check_format(result, fmt)
-    try:
-        results.write(result, fmt, out)
-    except (OSError, ValueError, RuntimeError) as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
-        raise QueryError(f"query failed: {exc}") from None
-
-
-ACCEPT = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml, application/rdf+xml;q=0.9",
-          "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
-          "nt": "application/n-triples", "jsonld": "application/ld+json"}
-DEFAULT_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.9, text/turtle;q=0.9"
-
-
-def remote_query(endpoint: str, query: str, fmt: str | None) -> bytes:
-    """Ask a remote SPARQL endpoint through SPARQLWrapper; return its answer as bytes."""
-    from urllib.error import URLError
-
-    from SPARQLWrapper import SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    client = SPARQLWrapper(endpoint)
-    client.setQuery(query)
-    client.setMethod("POST")
-    client.setOnlyConneg(True)  # no format= parameter: plain SPARQL Protocol, Accept decides
-    client.addCustomHttpHeader("Accept", ACCEPT.get(fmt or "", DEFAULT_ACCEPT))
-    try:
-        return client.query().response.read()
-    except SPARQLWrapperException as exc:
-        raise KbError(f"{endpoint}: {_one_line(str(exc))}") from None
-    except URLError as exc:
-        raise KbError(f"{endpoint}: cannot reach the endpoint: {exc.reason}") from None
-    except OSError as exc:
-        raise KbError(f"{endpoint}: {exc}") from None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:500]

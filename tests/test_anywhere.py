@@ -33,7 +33,7 @@ from kb.config import resolve
 from kb.dump import read_manifest
 from kb.iris import to_uri
 from kb.web.app import create_app
-from kb.web.backend import SnapshotBackend
+from kb.store.backend import SnapshotBackend
 from kb.web.forwarded import behind_proxies
 
 BASE = "https://example.org/xc/"

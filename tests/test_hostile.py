@@ -19,7 +19,7 @@ import pytest
 from conftest import Server, child_pids, free_port
 
 from kb.errors import QueryError
-from kb.query import MAX_NESTING, check_nesting
+from kb.store.engine import MAX_NESTING, check_nesting
 from kb.web.sparql import MAX_BODY, WORKER_MEMORY_MB, WORKERS
 
 TOKEN = "hostile-token"

@@ -16,9 +16,10 @@ from conftest import KB, ROOT, SEEDS, Server, child_pids, free_port, run_kb
 
 from kb.config import resolve
 from kb.errors import ConfigError
+from kb.store.backend import MemoryBackend
+from kb.store.frames import Job
+from kb.store.pool import Pool, Run
 from kb.web import documents
-from kb.web.backend import SnapshotBackend
-from kb.web.pool import Job, Pool, Run
 from kb.web.sparql import WORKER_MEMORY_MB, WORKERS
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -64,7 +65,7 @@ def _sample_iris(kb_data: Path) -> list[str]:
 
 def test_in_memory_pages_read_from_a_copy_of_the_store(kb_data: Path) -> None:
     """The backend answers from disk at once, then from its in-memory copy: the same documents."""
-    backend = SnapshotBackend(kb_data, in_memory=True)
+    backend = MemoryBackend(kb_data)
     disk = backend.store()
     deadline = time.monotonic() + 60
     while not backend.in_memory() and time.monotonic() < deadline:

@@ -21,8 +21,8 @@ import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from conftest import ROOT, free_port, run_kb
-from kb.query import execute
 from kb.store import DataDir
+from kb.store.engine import execute
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SEEDS
-from kb.query import execute
 from kb.store import DataDir
+from kb.store.engine import execute
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -4,13 +4,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import Server, free_port, run_kb
+from conftest import Server, child_pids, free_port, run_kb
 
 DATA = """@prefix ex: <http://example.org/> .
 ex:alice ex:name "Alice" ; ex:age 30 ; ex:knows ex:bob .
@@ -19,6 +21,8 @@ ex:bob ex:name "Bob"@en ; ex:age 25 .
 QUADS = "<http://example.org/carol> <http://example.org/name> \"Carol\" <http://example.org/g> .\n"
 NAMES = "SELECT ?s ?name WHERE { ?s <http://example.org/name> ?name } ORDER BY ?name"
 GRAPH = "CONSTRUCT { ?s <http://example.org/label> ?name } WHERE { ?s <http://example.org/name> ?name }"
+# the KB joined with itself four times: days of counting, were it not stopped
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 EXPECTED = [("http://example.org/alice", "Alice"), ("http://example.org/bob", "Bob"), ("http://example.org/carol", "Carol")]
 
 
@@ -95,6 +99,31 @@ def test_query_cli_bad_queries_fail_with_one_line(files: list[Path], args: list[
     result = run_kb("query", "--data", *files, *args, check=False)
     assert result.returncode == 1 and result.stdout == ""
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_query_cli_stops_a_runaway_query_at_the_time_limit(kb_data: Path) -> None:
+    """The same deadline as /sparql: the worker running the query is killed, the command says why."""
+    env = {**os.environ, "KB_QUERY_TIMEOUT": "1.5"}
+    result = run_kb("query", "--data-dir", kb_data, RUNAWAY, check=False, env=env, timeout=120)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "ran longer than the time limit of 1.5 s" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_query_cli_cuts_a_remote_answer_at_the_time_limit(kb_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--endpoint: the store's answer is awaited no longer than the time limit either."""
+    monkeypatch.setenv("KB_QUERY_TIMEOUT", "8")  # the server's own limit: longer than the command's
+    srv = Server(["--data-dir", str(kb_data)], free_port())
+    try:
+        env = {**os.environ, "KB_QUERY_TIMEOUT": "1.5"}
+        result = run_kb("query", RUNAWAY, "--endpoint", srv.url + "sparql", check=False, env=env, timeout=120)
+        deadline = time.monotonic() + 60  # the server stops its worker at its own limit: wait for it
+        while child_pids(srv.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        srv.stop()
+    assert result.returncode == 1 and result.stdout == ""
+    assert "ran longer than the time limit of 1.5 s" in result.stderr
 
 
 def test_query_cli_bad_files_are_named(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def local(kb_data) -> ox.Store:
 
 
 def local_rows(store: ox.Store, query: str, **kwargs) -> list[dict[str, str]]:
-    from kb.query import execute
+    from kb.store.engine import execute
 
     result = execute(store, query, **kwargs)
     return [{v.value: str(s[v]) for v in result.variables if s[v] is not None} for s in result]
@@ -245,6 +245,6 @@ def test_sparql_error_shape_is_json_for_machines(client: httpx.Client) -> None:
     ("PREFIX : <urn:x#>\nSELECT *\nFROM :g\nWHERE { ?s ?p ?o }", True),
 ])
 def test_sparql_dataset_clause_detection(query: str, names: bool) -> None:
-    from kb.query import names_dataset
+    from kb.store.engine import names_dataset
 
     assert names_dataset(query) is names

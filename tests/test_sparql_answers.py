@@ -12,7 +12,7 @@ import pytest
 
 from kb import results
 from kb.store import DataDir
-from kb.web.pool import FIRST_CHUNK
+from kb.store.frames import FIRST_CHUNK
 
 SMALL = "SELECT ?p ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?p LIMIT 3"
 BIG = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -40,7 +40,7 @@ def _solutions(payload: bytes, fmt: ox.QueryResultsFormat = ox.QueryResultsForma
 
 
 def _local(store: ox.Store, query: str) -> list[tuple]:
-    from kb.query import execute
+    from kb.store.engine import execute
 
     return [tuple(None if term is None else str(term) for term in row) for row in execute(store, query)]
 

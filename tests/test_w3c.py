@@ -28,7 +28,7 @@ import rdflib
 from conftest import SHARED, Server, free_port
 from rdflib.compare import isomorphic
 
-from kb.query import FILE_FORMATS, names_dataset
+from kb.store.engine import FILE_FORMATS, names_dataset
 
 SUITE = SHARED / "w3c-sparql11"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

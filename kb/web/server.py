@@ -12,11 +12,9 @@ from pathlib import Path
 from kb.config import Settings
 from kb.errors import ConfigError, StoreError
 from kb.store import DataDir
-from kb.web import remote
+from kb.store.backend import open_backend
 from kb.web.app import create_app
-from kb.web.backend import FilesBackend, SnapshotBackend
 from kb.web.forwarded import behind_proxies
-from kb.web.index import PerVersion
 from kb.web.sparql import warm
 
 WORKER_SETTINGS = "KB_SERVE_WORKER_SETTINGS"  # how the supervisor hands its settings to the workers
@@ -24,7 +22,6 @@ WORKER_SETTINGS = "KB_SERVE_WORKER_SETTINGS"  # how the supervisor hands its set
 
 def warm_index(app) -> None:
     """Prepare the lists pages need while the server starts, not on the first request."""
-    app.state.kb_index = PerVersion()
     threading.Thread(target=app.state.kb_index.get, args=(app.state.backend,), daemon=True).start()
     warm(app)  # with --in-memory, a query worker loads the data meanwhile
 
@@ -44,14 +41,7 @@ def serve(settings: Settings, data_files: list[str] | None = None, endpoint: str
         return _serve_workers(settings, workers, data_files, endpoint)
     if workers < 1:
         raise ConfigError(f"--workers {workers}: give 1 or more processes")
-    if endpoint:
-        backend = remote.connect(endpoint, settings, user, password)  # fails now if unreachable or empty
-    elif data_files:
-        backend = FilesBackend(data_files)
-    else:
-        backend = SnapshotBackend(settings.data_dir, in_memory=settings.query_in_memory)
-        backend.store()  # fail now, with a clear message, when there is no KB
-    app = create_app(settings, backend)
+    app = create_app(settings, open_backend(settings, data_files, endpoint, user, password, settings.query_in_memory))
     warm_index(app)
     # h11, whatever else is installed: httptools accepts megabyte headers that h11 refuses
     uvicorn.run(behind_proxies(app, settings.forwarded_allow_ips), host=settings.host, port=settings.port,
@@ -133,6 +123,6 @@ def worker_app():
     except KeyError:
         raise ConfigError(f"worker_app is started by `kb serve --workers N` (no {WORKER_SETTINGS})") from None
     settings = Settings(**{**fields, "data_dir": Path(fields["data_dir"])})
-    app = create_app(settings, SnapshotBackend(settings.data_dir, in_memory=settings.query_in_memory))
+    app = create_app(settings, open_backend(settings, in_memory=settings.query_in_memory))
     warm_index(app)
     return behind_proxies(app, settings.forwarded_allow_ips)

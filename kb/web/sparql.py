@@ -2,8 +2,9 @@
 
 Queries via GET ?query=, POST form or POST application/sparql-query; results by content
 negotiation (or ?format=); a service description (Turtle) when there is no query; the HTML
-editor for browsers. Queries run in worker processes (kb.web.pool) under a deadline that
-really stops them, and stream back. SPARQL Update only with the server's bearer token.
+editor for browsers. Queries run in worker processes (kb.store.pool) under a deadline that
+really stops them, and stream back; over a remote store (kb.store.remote) they go to that store.
+SPARQL Update only with the server's bearer token.
 """
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 from kb.errors import Forbidden, KbError, NotFound, QueryError, TooLarge, UnsupportedMediaType
 from kb.resources import EDITOR, query_files
 from kb.results import GRAPH_FORMATS
+from kb.store.frames import Job
+from kb.store.pool import Run
+from kb.store.remote import PROLOGUE, is_graph_query
 from kb.vocab import PREFIXES
 from kb.web import site
 from kb.web.conneg import GRAPH_TYPES, HTML, RESULTS_TYPES, named_format, negotiate
 from kb.web.sparql_openapi import GET_SPARQL, POST_SPARQL
-from kb.web.pool import Job, Pool, Run
-from kb.web.remote import RemoteBackend, forward
 
 router = APIRouter()
 log = logging.getLogger("kb.sparql")
@@ -131,15 +133,15 @@ def _decode(body: bytes, content_type_params: str) -> str:
 
 async def _query(request: Request, query: str, params: dict[str, list[str]]) -> Response:
     settings, backend = request.app.state.settings, request.app.state.backend
-    if isinstance(backend, RemoteBackend):
-        return await forward(request, query, params)
+    if not backend.local:
+        return await _forward(request, query, params)
     version = backend.version()
     job = Job(query=query, store=_store_path(request, version), version=version,
               accept=request.headers.get("accept"), explicit=named_format(params),
               default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
               max_rows=settings.max_rows, in_memory=settings.query_in_memory)
-    run = Run(_pool(request), job)
-    head = await run.start(_starting(request))
+    run = Run(request.app.state.sparql_pool, job)
+    head = await run.start(request.app.state.sparql_threads)
     headers = {"Vary": "Accept"}
     if head.kind != "boolean":
         headers["X-KB-Row-Limit"] = str(settings.max_rows)
@@ -163,6 +165,18 @@ async def _stream(run: Run) -> AsyncIterator[bytes]:
     _log_cut(run)
 
 
+async def _forward(request: Request, query: str, params: dict[str, list[str]]) -> StreamingResponse:
+    """Ask the remote store in the negotiated format and stream its answer, within the time limit."""
+    backend = request.app.state.backend
+    graph = await anyio.to_thread.run_sync(is_graph_query, query)
+    offers = GRAPH_TYPES if graph else RESULTS_TYPES
+    fmt = negotiate(request.headers.get("accept"), offers, named_format(params), default="ttl" if graph else "json")
+    fields = [("query", PROLOGUE + query), *(("default-graph-uri", g) for g in params.get("default-graph-uri", [])),
+              *(("named-graph-uri", g) for g in params.get("named-graph-uri", []))]
+    media, chunks = await backend.client.stream(fields, offers[fmt], backend.timeout)
+    return StreamingResponse(chunks, media_type=media, headers={"Vary": "Accept"})
+
+
 def _log_cut(run: Run) -> None:
     if run.truncated:
         log.info("result cut at %d rows (the row limit)", run.rows)
@@ -172,39 +186,20 @@ def _store_path(request: Request, version: str) -> str:
     """The store of the data at `version`: a version's path never changes, and finding it
     (resolving the snapshot link) cost more than a small query."""
     state = request.app.state
-    known = getattr(state, "sparql_store", None)
+    known = state.sparql_store
     if known is None or known[0] != version:
         known = state.sparql_store = (version, str(state.backend.store_path()))
     return known[1]
-
-
-def _starting(request: Request) -> anyio.CapacityLimiter:
-    """Threads for queries waiting for a worker, apart from those that serve the pages: a flood
-    of queries waiting for a worker must not starve the rest of the site."""
-    state = request.app.state
-    if getattr(state, "sparql_threads", None) is None:
-        state.sparql_threads = anyio.CapacityLimiter(WAITING)
-    return state.sparql_threads
-
-
-def _pool(request: Request) -> Pool:
-    return _pool_of(request.app.state)
 
 
 def warm(app) -> None:
     """With --in-memory, start a query worker loading the current data now: the first query then
     waits for no load (or only for the rest of it)."""
     state = app.state
-    if not state.settings.query_in_memory or isinstance(state.backend, RemoteBackend):
+    if not state.settings.query_in_memory or not state.backend.local:
         return
     version = state.backend.version()
-    _pool_of(state).warm(Job(query="", store=str(state.backend.store_path()), version=version, in_memory=True))
-
-
-def _pool_of(state) -> Pool:
-    if getattr(state, "sparql_pool", None) is None:
-        state.sparql_pool = Pool(WORKERS, state.settings.query_timeout, WORKER_MEMORY_MB)
-    return state.sparql_pool
+    state.sparql_pool.warm(Job(query="", store=str(state.backend.store_path()), version=version, in_memory=True))
 
 
 async def _update(request: Request, updates: list[str]) -> Response:

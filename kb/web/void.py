@@ -21,7 +21,7 @@ from kb.dump_jsonld import context
 from kb.config import Settings
 from kb.vocab import DCAT, RDF_TYPE, VOID, prefixes
 from kb.web import site
-from kb.web.backend import Backend
+from kb.store.backend import Backend
 from kb.web.conneg import GRAPH_TYPES, negotiate
 
 router = APIRouter()

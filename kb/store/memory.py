@@ -1,5 +1,5 @@
 """An in-memory copy of an on-disk store, for `kb serve --in-memory`: each query worker and
-each server process (its pages, kb.web.backend) loads one.
+each server process (its pages, kb.store.backend.MemoryBackend) loads one.
 
 pyoxigraph answers the same queries 4-10x faster from its in-memory store than from RocksDB.
 The fast way in is the snapshot's own N-Quads dump (dumps/kb.nq.gz, written by the build from
@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kb.errors import StoreError
-from kb.store import open_store_read_only
+from kb.store.snapshots import open_store_read_only
 
 DUMP = Path("dumps") / "kb.nq.gz"  # beside the store, in the snapshot
 

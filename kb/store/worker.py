@@ -1,4 +1,4 @@
-"""A query worker process (see kb.web.pool): reads jobs on stdin, answers in frames on stdout."""
+"""A query worker process (see kb.store.pool): reads jobs on stdin, answers in frames on stdout."""
 from __future__ import annotations
 
 import json
@@ -11,12 +11,12 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kb import results
-from kb.errors import KbError, QueryError
-from kb.query import execute, on_big_stack
-from kb.store import open_store_read_only
+from kb.errors import ConfigError, KbError, QueryError
+from kb.store.engine import execute, on_big_stack
+from kb.store.frames import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, frame, resident_mb, write_frame
+from kb.store.memory import load_in_memory
+from kb.store.snapshots import open_store_read_only
 from kb.web.conneg import GRAPH_TYPES, RESULTS_TYPES, negotiate
-from kb.web.memstore import load_in_memory
-from kb.web.pool import CHUNK, FIRST_CHUNK, HEADER, Job, error_to_json, frame, resident_mb, write_frame
 
 
 class FrameWriter:
@@ -57,7 +57,9 @@ class FrameWriter:
         return frames
 
 
-class Worker:
+class JobRunner:
+    """The worker's store (reopened when the job's version changes) and the jobs run over it."""
+
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
         self.key: tuple[str, str] | None = None
@@ -91,11 +93,10 @@ class Worker:
         writer = None
         try:
             result = execute(self.open(job), job.query, job.default_graphs, job.named_graphs)
-            graph = isinstance(result, ox.QueryTriples)
-            offers = GRAPH_TYPES if graph else RESULTS_TYPES
-            fmt = negotiate(job.accept, offers, job.explicit, default="ttl" if graph else "json")
-            kind = "graph" if graph else "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-            writer = FrameWriter(self.out, {"media": offers[fmt], "kind": kind})
+            fmt, media = choose_format(job, result)
+            kind = "graph" if isinstance(result, ox.QueryTriples) else \
+                "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+            writer = FrameWriter(self.out, {"media": media, "kind": kind})
             writer.finish(*results.write(result, fmt, writer, job.max_rows))
         except KbError as exc:
             write_frame(self.out, b"E", error_to_json(exc))
@@ -111,6 +112,24 @@ class Worker:
         self.out.flush()
 
 
+def choose_format(job: Job, result) -> tuple[str, str]:
+    """The result's format and media type: negotiated as the SPARQL Protocol says, or for `kb query`
+    its --format, checked against the kind of result (TSV or Turtle when none is named)."""
+    graph = isinstance(result, ox.QueryTriples)
+    if not job.command_line:
+        offers = GRAPH_TYPES if graph else RESULTS_TYPES
+        fmt = negotiate(job.accept, offers, job.explicit, default="ttl" if graph else "json")
+        return fmt, offers[fmt]
+    fmt = job.explicit or ("ttl" if graph else "tsv")
+    if graph and fmt not in results.GRAPH_FORMATS:
+        raise ConfigError(f"--format {fmt} is for SELECT/ASK results; CONSTRUCT/DESCRIBE give "
+                          + ", ".join(results.GRAPH_FORMATS))
+    if not graph and fmt not in results.RESULT_FORMATS:
+        raise ConfigError(f"--format {fmt} is for CONSTRUCT/DESCRIBE results; SELECT/ASK give "
+                          + ", ".join(results.RESULT_FORMATS))
+    return fmt, ""
+
+
 def _read_job(source: BinaryIO) -> tuple[bytes, Job] | None:
     header = source.read(HEADER.size)
     if len(header) < HEADER.size:
@@ -122,10 +141,10 @@ def _read_job(source: BinaryIO) -> tuple[bytes, Job] | None:
 def main() -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints must not corrupt the frames
-    on_big_stack(_serve, Worker(out), sys.stdin.buffer)
+    on_big_stack(_serve, JobRunner(out), sys.stdin.buffer)
 
 
-def _serve(worker: Worker, source: BinaryIO) -> None:
+def _serve(worker: JobRunner, source: BinaryIO) -> None:
     while (request := _read_job(source)) is not None:
         kind, job = request
         if kind == b"O":

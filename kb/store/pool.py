@@ -1,17 +1,9 @@
-"""Queries run in a small pool of worker processes, so that they can really be stopped.
+"""The deadline that really stops a query: queries run in a small pool of worker processes.
 
 pyoxigraph has no query timeout and a thread cannot be killed, so each query runs in a
-worker process that opens the store read-only. The worker writes the serialized result back
-in frames; when the deadline passes the server kills the worker and starts a fresh one.
-
-Frames on the worker's stdout: 4-byte length, 1-byte kind, payload.
-    H  head (JSON: media type, kind of result)  -- sent with the first data, or not at all
-    D  a chunk of the serialized result
-    E  error (JSON: error class, message)
-    F  finished (JSON: rows written, truncated)
-    L  loaded (JSON: store, version, rss_mb, seconds)  -- in-memory mode, after a version's copy is loaded
-Requests on its stdin: the same framing, payload JSON (see `Job`): kind Q a query, kind O only
-open (load) the job's store, so that a worker started ahead of its first query loads meanwhile.
+worker process (kb.store.worker) that opens the store read-only and writes the serialized
+result back in frames (kb.store.frames); when the deadline passes the pool kills the worker and
+starts a fresh one. The SPARQL endpoint and `kb query` both run their queries here.
 
 In-memory mode (`Job.in_memory`) each worker holds a copy of the store: the memory limit then
 counts what a query adds above the worker's size once loaded (reported in the L frame), and is
@@ -23,67 +15,28 @@ import json
 import os
 import select
 import signal
-import struct
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import AsyncIterator, BinaryIO
 
 import anyio
 
 from kb.errors import KbError, QueryError, QueryTimeout, StoreError
+from kb.store.engine import query_timeout
+from kb.store.frames import HEADER, Head, Job, error_from_json, resident_mb, write_frame
 
-HEADER = struct.Struct(">IB")
 WATCH = 0.2  # seconds between two looks of the watchdog at the running queries' time and memory
-PAGE = os.sysconf("SC_PAGE_SIZE")
-FIRST_CHUNK = 64 * 1024  # buffered before the response starts, so small results get a real status
-CHUNK = 256 * 1024
 READ = 1024 * 1024  # bytes asked of the pipe at once: a small result's frames come in one read
-
-
-@dataclass(frozen=True)
-class Job:
-    query: str
-    store: str  # path of the on-disk store
-    version: str  # changes when the data changes: the worker then reopens the store
-    accept: str | None = None
-    explicit: str | None = None
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-    max_rows: int | None = None
-    in_memory: bool = False  # answer from an in-memory copy of the store (loaded once per version)
-
-
-@dataclass(frozen=True)
-class Head:
-    media: str
-    kind: str  # solutions, boolean or graph
-
-
-def frame(kind: bytes, payload: bytes) -> bytes:
-    return HEADER.pack(len(payload), kind[0]) + payload
-
-
-def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
-    out.write(frame(kind, payload))
-
-
-def resident_mb(pid: int | str = "self") -> float:
-    """Resident memory of a process (this one by default); 0 when unknown."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * PAGE / 2**20
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 class Worker:
     """One worker process; used by one query at a time."""
 
     def __init__(self, preload: Job | None = None) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "kb.web.worker"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "kb.store.worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, bufsize=0)
         self._buffer = bytearray()  # read from the pipe, not yet taken as frames
         self.wanted: tuple[str, str] | None = None  # the in-memory copy asked of the worker
@@ -236,6 +189,13 @@ class Pool:
             except OSError:
                 return  # the first query starts a worker and reports what is wrong
 
+    def close(self) -> None:
+        """Stop the idle workers (a running query's worker ends with its run)."""
+        with self._cond:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+
     def watch(self, run: Run) -> None:
         with self._cond:
             self._running.add(run)
@@ -351,7 +311,7 @@ class Run:
             if self.worker is None or self._stopped is not None:
                 return
             if time.monotonic() >= self.deadline:
-                self._stopped = self._timeout()
+                self._stopped = query_timeout(self.pool.timeout)
             elif self.pool.memory_mb and self.worker.query_mb() > self.pool.memory_mb:
                 self._stopped = QueryError(f"the query needed more than {self.pool.memory_mb:g} MB of memory "
                                            "and was stopped; narrow it down or add a LIMIT")
@@ -361,16 +321,12 @@ class Run:
         self.pool.unwatch(self)
         self.pool.release(None)
 
-    def _timeout(self) -> QueryTimeout:
-        return QueryTimeout(f"the query ran longer than the time limit of {self.pool.timeout:g} s "
-                            "and was stopped; narrow it down or add a LIMIT")
-
     async def _next(self) -> tuple[bytes, bytes]:
         try:
             return await self.worker.read(self.deadline)
         except TimeoutError:
             self._end(kill=True)
-            raise self._timeout() from None
+            raise query_timeout(self.pool.timeout) from None
         except (EOFError, OSError):
             if self._stopped is not None:
                 self._end(kill=True)
@@ -402,16 +358,15 @@ class Run:
             self.pool.release(None if kill else worker)
 
 
-def error_to_json(exc: KbError) -> bytes:
-    return json.dumps({"error": type(exc).__name__, "message": str(exc)}).encode()
+def run_to(out: BinaryIO, pool: Pool, job: Job) -> None:
+    """Run one query under the pool's deadline, its result written to `out` as it comes (`kb query`)."""
+    anyio.run(_write_run, Run(pool, job), out)
 
 
-def error_from_json(payload: bytes) -> KbError:
-    """The worker's error as the same KbError subclass (errors cross the pipe by name)."""
-    import kb.errors
-
-    data = json.loads(payload)
-    cls = getattr(kb.errors, data["error"], KbError)
-    if not (isinstance(cls, type) and issubclass(cls, KbError)):
-        cls = KbError
-    return cls(data["message"])
+async def _write_run(run: Run, out: BinaryIO) -> None:
+    await run.start(anyio.CapacityLimiter(1))
+    try:
+        async for chunk in run.chunks():
+            out.write(chunk)
+    finally:
+        run.abort()
