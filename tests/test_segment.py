@@ -440,8 +440,9 @@ WIRE = "新华社北京１月１日电　国务院新闻办公室今天发表白
     (BODY + MORE + "（记者 李明华）\n", "feature", None, ("李明华",), "提供午餐。"),  # the byline closing the text
     ("社区食堂让老人吃得舒心\n来源：许昌日报\n2019-05-14 08:30\n" + BODY + MORE + "（完）\n责任编辑：王小明\n",
      "feature", "社区食堂让老人吃得舒心", (), "提供午餐。"),  # copied from a web page
+    ("●" + BODY + MORE, "feature", None, (), "提供午餐。"),  # a bulleted paragraph: body, not a fact label
 ], ids=["headline", "paragraphs", "subheads", "byline", "wrapped", "lead", "wire", "one_sentence", "closing_byline",
-        "web_page"])
+        "web_page", "bulleted"])
 def test_segment_plain_article_text_is_one_item(source, kind, headline, reporters, end):
     (item,) = items_of(source)
     assert (item.kind, item.headline, item.reporters) == (kind, headline, reporters)

@@ -95,7 +95,8 @@ def _people(text: Text, items: tuple[Item, ...], context: RuleContext, model: se
         known.update(f.name for f in rule(text, replace(context, people=frozenset(known)))
                      if rule is not people.tagged_names or f.name in model
                      or any(start <= f.start and f.end <= end for start, end in home))
-    known.update(m for m in model if not any(k in m for k in known))
+    names = known | model  # a name inside another says where that one ends (张三 of 张三李四)
+    known.update(m for m in model if not any(k in m for k in names - {m}))
     return people.learned(text, replace(context, people=frozenset(known)))
 
 

@@ -34,8 +34,8 @@ CAPTION_MAX = 80  # a caption is at most this long
 _META = re.compile(r"^(?:[（(【\[]完[）)】\]]$|(?:责任编辑|责编)[：:]?|(?:编辑|校对|审核|审校|终审|美编|来源|稿件来源|发布时间)[：:]"
                    r"|\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$)")
 _RESUMED = re.compile(r"^[（(](?:上接|接上|转自|接第)[^（()）]{0,8}版[）)]\S")
-_FACT = re.compile(r"^[●■◆]")
-_BULLET = re.compile(r"^[·•]")
+_FACT = re.compile(r"^[●■◆][^。！？]{1,30}$")  # a fact card's label (`●项目地址`), not a sentence
+_BULLET = re.compile(r"^[·•]|^[●■◆][^。！？]{0,80}$")  # a list entry; a bulleted sentence is body text
 _SUBHEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\S{2,8}——)\S{2,30}$")
 _TITLE_STOP = re.compile(r"[。！？!?]|[，、；：,;:]$")
 _COMMA = re.compile(r"[，,]")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Sequence
 
-from kb.ner.model import digest, load
+from kb.ner.model import Span, digest, load
 from kb.stages import lexicon, orgs
 from kb.stages.lexicon import CJK
 from kb.stages.text import Found, Text
@@ -20,6 +21,7 @@ NAME = f"kb.recognize.v1+{digest()}"  # the weights' digest too: a retrained mod
 _PERSON = re.compile(f"[{CJK}]{{2,8}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 CONFIDENT = 0.7  # a name the model reads once is kept at this probability (chosen on the tuning part)
+CUED = 0.5  # ... and a person at this one when a word that follows names follows it (tuning part too)
 
 
 def find(text: Text, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
@@ -36,8 +38,18 @@ def find(text: Text, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
     seen = Counter((s.kind, name) for s, name in named)
     short = _short_forms({name for s, name in named if s.kind == "place"})
     return [Found(s.kind, short.get(name, name) if s.kind == "place" else name, name, s.start, s.end)
-            for s, name in named if (s.confidence >= CONFIDENT or seen[s.kind, name] > 1)
+            for s, name in named if (s.confidence >= CONFIDENT or seen[s.kind, name] > 1 or _cued(text, s))
             and (len(name) > 1 or name in short)]
+
+
+def _cued(text: Text, s: Span) -> bool:
+    """A person the model is less sure of, followed by a word that follows names (说, 表示, 会见)."""
+    return s.kind == "person" and s.confidence >= CUED and _after_name().match(text.text, s.end) is not None
+
+
+@lru_cache(maxsize=1)
+def _after_name() -> re.Pattern[str]:
+    return re.compile(lexicon.alternation(lexicon.words("people_after.txt")))
 
 
 def _short_forms(places: set[str]) -> dict[str, str]:
