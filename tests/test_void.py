@@ -102,11 +102,8 @@ def test_void_over_rdf_files_describes_what_was_loaded(kb_data, tmp_path):
     data = tmp_path / "kb.nt"
     run_kb("dump", "--data-dir", kb_data, "--format", "nt", "-o", data)
     port = free_port()
-    server = Server(["--data", str(data), "--base", f"http://127.0.0.1:{port}/"], port)
-    try:
+    with Server(["--data", str(data), "--base", f"http://127.0.0.1:{port}/"], port) as server:
         response = httpx.get(server.url + ".well-known/void", params={"format": "nt"})
-    finally:
-        server.stop()
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/n-triples")
     graph = rdflib.Graph().parse(data=response.text, format="nt")
     loaded = rdflib.Graph().parse(data, format="nt")
