@@ -130,18 +130,18 @@ def test_pages_jsonld_profile_selects_the_form(iris, how, profile):
         assert data["@id"] == iris["person"] and "@context" in data
 
 
-def test_pages_jsonld_describes_posts_and_mentions(client, iris):
+def test_pages_jsonld_describes_posts_and_mentions(app, iris):
     data = get(iris["person"], "application/ld+json").json()
     graph = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
     person = URIRef(iris["person"])
-    expected = select(client, f"SELECT ?post ?title {{ ?post org:member <{iris['person']}> ; "
+    expected = select(app, f"SELECT ?post ?title {{ ?post org:member <{iris['person']}> ; "
                               "org:role/skos:prefLabel ?title }")
     titles = set(graph.objects(None, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
     assert expected
     for row in expected:
         assert (URIRef(row["post"]), URIRef("http://www.w3.org/ns/org#member"), person) in graph
         assert rdflib.Literal(row["title"], lang="zh") in titles
-    mentions = select(client, f"SELECT DISTINCT ?a {{ ?a schema:mentions <{iris['person']}> }}")
+    mentions = select(app, f"SELECT DISTINCT ?a {{ ?a schema:mentions <{iris['person']}> }}")
     assert {URIRef(r["a"]) for r in mentions} <= set(graph.subjects(URIRef(SCHEMA + "mentions"), person))
 
 
@@ -231,9 +231,9 @@ def test_pages_html_embeds_its_jsonld_and_links_formats(iris, kind, server):
     assert server.url + "sparql" in hrefs
 
 
-def test_pages_person_shows_posts_with_dates_and_sources(client, iris):
+def test_pages_person_shows_posts_with_dates_and_sources(app, iris):
     page = html(get(iris["person"], "text/html"))
-    rows = select(client, f"""SELECT ?title ?date ?source {{ ?post org:member <{iris['person']}> ;
+    rows = select(app, f"""SELECT ?title ?date ?source {{ ?post org:member <{iris['person']}> ;
         org:role/skos:prefLabel ?title ; dcterms:date ?date ; prov:wasDerivedFrom ?source }}""")
     assert rows
     timeline = page.xpath("//ol[@class='timeline']/li")
@@ -247,29 +247,29 @@ def test_pages_person_shows_posts_with_dates_and_sources(client, iris):
     assert {r["source"] for r in rows} & sources
 
 
-def test_pages_person_lists_mentioning_articles_newest_first(client, iris):
+def test_pages_person_lists_mentioning_articles_newest_first(app, iris):
     page = html(get(iris["person"], "text/html"))
     listed = page.xpath("//section[@class='mentions']//li/a/@href")
-    expected = select(client, f"SELECT DISTINCT ?a {{ ?a schema:mentions <{iris['person']}> }}")
+    expected = select(app, f"SELECT DISTINCT ?a {{ ?a schema:mentions <{iris['person']}> }}")
     assert sorted(listed) == sorted(r["a"] for r in expected)
     dates = page.xpath("//section[@class='mentions']//li/time/@datetime")
     assert dates == sorted(dates, reverse=True)
 
 
-def test_pages_person_shows_co_mentioned_people(client, iris):
+def test_pages_person_shows_co_mentioned_people(app, iris):
     page = html(get(iris["person"], "text/html"))
     shown = set(page.xpath("//section[@class='co']//a/@href"))
-    expected = select(client, f"""SELECT DISTINCT ?o {{ ?a schema:mentions <{iris['person']}>, ?o .
+    expected = select(app, f"""SELECT DISTINCT ?o {{ ?a schema:mentions <{iris['person']}>, ?o .
         ?o a ?t FILTER(?t IN (schema:Person, schema:Organization) && ?o != <{iris['person']}>) }}""")
     assert shown and shown <= {r["o"] for r in expected}
 
 
-def test_pages_article_highlights_and_links_mentions(client, iris):
+def test_pages_article_highlights_and_links_mentions(app, iris):
     page = html(get(iris["article"], "text/html"))
-    headline = first(client, f"SELECT ?h {{ <{iris['article']}> schema:headline ?h }}")
+    headline = first(app, f"SELECT ?h {{ <{iris['article']}> schema:headline ?h }}")
     assert page.find(".//h1").text_content() == headline
     names: dict[str, set[str]] = {}
-    for row in select(client, f"""SELECT ?m ?n {{ <{iris['article']}> schema:mentions ?m .
+    for row in select(app, f"""SELECT ?m ?n {{ <{iris['article']}> schema:mentions ?m .
         {{ ?m schema:name ?n }} UNION {{ ?m schema:alternateName ?n }} }}"""):
         names.setdefault(row["m"], set()).add(row["n"])
     links = page.xpath("//article//a[@class='mention']")
@@ -279,13 +279,13 @@ def test_pages_article_highlights_and_links_mentions(client, iris):
         assert link.get("href") in names and link.text in names[link.get("href")]
 
 
-def test_pages_article_shows_byline_and_dateline(client, iris):
+def test_pages_article_shows_byline_and_dateline(app, iris):
     article = iris["article"]
     page = html(get(article, "text/html"))
     byline = page.xpath("//p[@class='byline']")[0]
-    authors = select(client, f"SELECT ?p {{ <{article}> schema:author|schema:creator ?p }}")
+    authors = select(app, f"SELECT ?p {{ <{article}> schema:author|schema:creator ?p }}")
     assert {r["p"] for r in authors} <= set(byline.xpath(".//a/@href"))
-    for row in select(client, f"SELECT ?d {{ <{article}> schema:dateline ?d }}"):
+    for row in select(app, f"SELECT ?d {{ <{article}> schema:dateline ?d }}"):
         assert row["d"] in byline.text_content()
 
 
@@ -299,54 +299,54 @@ def test_pages_home_shows_counts_and_browse_lists(client, server):
     assert page.xpath(f"//form[@action='{server.url}search']//input[@name='q']")
 
 
-def test_pages_browse_lists_every_entity_of_a_kind(client):
-    page = html(client.get("/browse/organization"))
+def test_pages_browse_lists_every_entity_of_a_kind(app):
+    page = html(app.get("/browse/organization"))
     listed = set(page.xpath("//ul[@class='browse-list']//a/@href"))
-    expected = {r["o"] for r in select(client, "SELECT ?o { ?o a schema:Organization }")}
+    expected = {r["o"] for r in select(app, "SELECT ?o { ?o a schema:Organization }")}
     assert listed == expected
 
 
-def test_pages_browse_unknown_kind_is_404(client):
-    assert client.get("/browse/unicorn", headers={"Accept": "application/json"}).status_code == 404
+def test_pages_browse_unknown_kind_is_404(app):
+    assert app.get("/browse/unicorn", headers={"Accept": "application/json"}).status_code == 404
 
 
-def test_pages_search_finds_people_by_part_of_name(client, iris):
-    name = first(client, f"SELECT ?n {{ <{iris['person']}> schema:name ?n }}")
+def test_pages_search_finds_people_by_part_of_name(app, iris):
+    name = first(app, f"SELECT ?n {{ <{iris['person']}> schema:name ?n }}")
     for part in {name, name[:2], name[1:]}:
-        results = client.get("/search", params={"q": part, "format": "json"}).json()["results"]
+        results = app.get("/search", params={"q": part, "format": "json"}).json()["results"]
         assert iris["person"] in [r["iri"] for r in results], part
         assert all(any(part in n for n in r["names"]) for r in results)
 
 
-def test_pages_search_ranks_exact_name_first(client, iris):
-    name = first(client, f"SELECT ?n {{ <{iris['person']}> schema:name ?n }}")
-    results = client.get("/search", params={"q": name}, headers={"Accept": "application/json"}).json()["results"]
+def test_pages_search_ranks_exact_name_first(app, iris):
+    name = first(app, f"SELECT ?n {{ <{iris['person']}> schema:name ?n }}")
+    results = app.get("/search", params={"q": name}, headers={"Accept": "application/json"}).json()["results"]
     assert results[0]["name"] == name
 
 
-def test_pages_search_html_links_results(client, iris):
-    name = first(client, f"SELECT ?n {{ <{iris['person']}> schema:name ?n }}")
-    page = html(client.get("/search", params={"q": name[:2]}))
+def test_pages_search_html_links_results(app, iris):
+    name = first(app, f"SELECT ?n {{ <{iris['person']}> schema:name ?n }}")
+    page = html(app.get("/search", params={"q": name[:2]}))
     assert iris["person"] in page.xpath("//ol[@class='results']//a/@href")
 
 
-def test_pages_search_without_hits_says_so(client):
-    page = html(client.get("/search", params={"q": "不会有这个名字"}))
+def test_pages_search_without_hits_says_so(app):
+    page = html(app.get("/search", params={"q": "不会有这个名字"}))
     assert not page.xpath("//ol[@class='results']") and page.xpath("//p[@class='none']")
 
 
-def test_pages_search_refuses_long_text(client):
-    response = client.get("/search", params={"q": "长" * 51}, headers={"Accept": "application/json"})
+def test_pages_search_refuses_long_text(app):
+    response = app.get("/search", params={"q": "长" * 51}, headers={"Accept": "application/json"})
     assert response.status_code == 400 and "51" in response.json()["message"]
 
 
-def test_pages_stylesheet_is_served(client):
-    response = client.get("/static/kb.css")
+def test_pages_stylesheet_is_served(app):
+    response = app.get("/static/kb.css")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
 
 
-def test_pages_every_named_graph_dereferences_with_its_size(client):
-    graphs = select(client, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+def test_pages_every_named_graph_dereferences_with_its_size(app):
+    graphs = select(app, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert len(graphs) > 1
     for row in graphs:
         graph = parse(get(row["g"], "text/turtle"), "turtle")
