@@ -83,57 +83,97 @@ def _ratios(r: dict, slow: str, fast: str) -> list[float]:
 
 
 def _summary(r: dict) -> list[str]:
-    build, add, pages, dumps = r.get("build", {}), r.get("add", {}), r.get("pages", {}), r.get("dumps", {})
-    tag = r.get("tagging", {}).get("chars_per_s_one_core", {})
+    build, pages = r.get("build", {}), r.get("pages", {})
+    rows = [_build_target(build, r.get("tagging", {}).get("chars_per_s_one_core", {})), _memory_target(build),
+            _add_target(r.get("add", {})), _http_target(r), _virtuoso_target(r),
+            *(_pages_target(pages, fmt) for fmt in ("jsonld", "html")), _dumps_target(r.get("dumps", {}))]
+    return ["## Targets", ""] + table(["target", "measured", "reference (same run)", "verdict"], rows) + [""]
+
+
+def _build_target(build: dict, tag: dict) -> list[str]:
     cores = build.get("cores") or 2
-    rows = []
     speed = build.get("chars_per_s") if build.get("ok") else None
-    rows.append(["build ≥ 1,000,000 chars/s on 2 cores", f"{rate(speed)} chars/s, {build.get('pages_per_s', 0):.1f} pages/s"
-                 if speed else build.get("error", "—"),
-                 f"rjieba.tag {rate(tag.get('rjieba.tag', 0) * cores)}, jieba.posseg {rate(tag.get('jieba.posseg (HMM)', 0) * cores)} "
-                 f"(×{cores} cores)" if tag else "—", verdict(None if speed is None else speed >= 1e6)])
+    measured = (f"{rate(speed)} chars/s, {build.get('pages_per_s', 0):.1f} pages/s" if speed
+                else build.get("error", "—"))
+    reference = (f"rjieba.tag {rate(tag.get('rjieba.tag', 0) * cores)}, "
+                 f"jieba.posseg {rate(tag.get('jieba.posseg (HMM)', 0) * cores)} (×{cores} cores)" if tag else "—")
+    return ["build ≥ 1,000,000 chars/s on 2 cores", measured, reference,
+            verdict(None if speed is None else speed >= 1e6)]
+
+
+def _memory_target(build: dict) -> list[str]:
     peak = build.get("peak_pss_mb") if build.get("ok") else None
-    rows.append([f"memory < 2 GB building {build.get('pages', 10_000):,} pages", mb(peak), "—",
-                 verdict(None if peak is None else peak < 2048)])
+    return [f"memory < 2 GB building {build.get('pages', 10_000):,} pages", mb(peak), "—",
+            verdict(None if peak is None else peak < 2048)]
+
+
+def _add_target(add: dict) -> list[str]:
     seconds = add.get("seconds") if add.get("ok") and isinstance(add.get("seconds"), dict) else None
-    rows.append([f"`kb add` one page into {add.get('kb_pages', 10000):,} pages",
-                 ", ".join(f"{k}: {v:.1f} s" for k, v in seconds.items()) if seconds else add.get("error", "—"),
-                 "—", "no target"])
+    measured = ", ".join(f"{k}: {v:.1f} s" for k, v in seconds.items()) if seconds else add.get("error", "—")
+    return [f"`kb add` one page into {add.get('kb_pages', 10000):,} pages", measured, "—", "no target"]
+
+
+def _http_target(r: dict) -> list[str]:
     http = _ratios(r, "http", "in_process_disk")
-    floor = r.get("sparql", {}).get("queries", {}).get("bench/queries/protocol-floor.rq", {}).get("http", {})
-    rows.append(["HTTP SPARQL within 1.3× in-process pyoxigraph", f"worst {max(http):.2f}×, {sum(x <= 1.3 for x in http)}/{len(http)} queries"
-                 + (f"; an empty query costs {ms(floor)} ms over HTTP" if "median_ms" in floor else "") if http else "—",
-                 "in-process on the same store", verdict(max(http) <= 1.3 if http else None)])
+    measured = "—"
+    if http:
+        measured = f"worst {max(http):.2f}×, {_within(http, 1.3)}/{len(http)} queries"
+        floor = r.get("sparql", {}).get("queries", {}).get("bench/queries/protocol-floor.rq", {}).get("http", {})
+        if "median_ms" in floor:
+            measured += f"; an empty query costs {ms(floor)} ms over HTTP"
+    return ["HTTP SPARQL within 1.3× in-process pyoxigraph", measured, "in-process on the same store",
+            verdict(max(http) <= 1.3 if http else None)]
+
+
+def _virtuoso_target(r: dict) -> list[str]:
     virt, mvirt = _ratios(r, "http", "virtuoso_http"), _ratios(r, "http_memory", "virtuoso_http")
-    within = lambda ratios, mode: (f"{mode}: worst {max(ratios):.2f}×, {sum(x <= 2 for x in ratios)}/{len(ratios)} "  # noqa: E731
-                                   "queries" if ratios else "")
-    rows.append(["queries within 2× Virtuoso", "; ".join(x for x in (within(virt, "on disk"),
-                                                                     within(mvirt, "`--in-memory`")) if x) or "—",
-                 "Virtuoso over HTTP, same dump", verdict(max(virt) <= 2 if virt else None)
-                 + (f" (on disk); `--in-memory`: {verdict(max(mvirt) <= 2)}" if mvirt else "")])
+    measured = "; ".join(f"{mode}: worst {max(ratios):.2f}×, {_within(ratios, 2)}/{len(ratios)} queries"
+                         for ratios, mode in ((virt, "on disk"), (mvirt, "`--in-memory`")) if ratios) or "—"
+    judged = verdict(max(virt) <= 2 if virt else None)
+    if mvirt:
+        judged += f" (on disk); `--in-memory`: {verdict(max(mvirt) <= 2)}"
+    return ["queries within 2× Virtuoso", measured, "Virtuoso over HTTP, same dump", judged]
+
+
+def _within(ratios: list[float], bound: float) -> int:
+    return sum(x <= bound for x in ratios)
+
+
+PAGE_LOADS = (("", "cached"), ("_cold", "uncached"), ("_memory", "uncached `--in-memory`"))  # key suffix, label
+
+
+def _pages_target(pages: dict, fmt: str) -> list[str]:
+    """One format's entity pages under load: p99 < 10 ms, ≥ 2,000 req/s and no errors, per server kind."""
+    measured, verdicts = [], []
+    for suffix, how in PAGE_LOADS:
+        cell = pages.get(fmt + suffix, {})
+        if "requests_per_s" in cell:
+            ok = cell.get("p99_ms", 1e9) < 10 and cell["requests_per_s"] >= 2000 and cell["errors"] == 0
+            measured.append(f"{how}: p99 {ms(cell, 'p99_ms')} ms, {rate(cell['requests_per_s'])} req/s, "
+                            f"{cell['errors']} errors")
+            verdicts.append(f"{how}: {verdict(ok)}")
     ref = pages.get("fastapi_reference", {}).get("bytes", {})
-    for fmt in ("jsonld", "html"):
-        measured, verdicts = [], []
-        for key, how in ((fmt, "cached"), (fmt + "_cold", "uncached"), (fmt + "_memory", "uncached `--in-memory`")):
-            cell = pages.get(key, {})
-            if "requests_per_s" in cell:
-                ok = cell.get("p99_ms", 1e9) < 10 and cell["requests_per_s"] >= 2000 and cell["errors"] == 0
-                measured.append(f"{how}: p99 {ms(cell, 'p99_ms')} ms, {rate(cell['requests_per_s'])} req/s, "
-                                f"{cell['errors']} errors")
-                verdicts.append(f"{how}: {verdict(ok)}")
-        rows.append([f"entity pages ({fmt}): p99 < 10 ms, ≥ 2,000 req/s, 0 errors", "; ".join(measured) or "—",
-                     f"bare FastAPI bytes: {rate(ref.get('requests_per_s'))} req/s", "; ".join(verdicts) or verdict(None)])
+    return [f"entity pages ({fmt}): p99 < 10 ms, ≥ 2,000 req/s, 0 errors", "; ".join(measured) or "—",
+            f"bare FastAPI bytes: {rate(ref.get('requests_per_s'))} req/s", "; ".join(verdicts) or verdict(None)]
+
+
+def _dumps_target(dumps: dict) -> list[str]:
     kb_dump = dumps.get("kb_dump", {})
     worst = max((c["seconds"] for c in kb_dump.values() if c.get("ok")), default=None)
     whole = dumps.get("all_from_parts", {}).get("seconds")
     measured = ", ".join(x for x in (f"all five written {whole:.1f} s" if whole else "",
                                      f"`kb dump` slowest {worst:.1f} s" if worst else "") if x) or "—"
-    done = None if worst is None or whole is None or len(kb_dump) < 5 else (
-        max(worst, whole) < 10 and all(c.get("ok") for c in kb_dump.values()))
     slowest_native = max(dumps.get("native", {}).values(), default=None)
-    rows.append([f"every dump of {dumps.get('kb_triples', 1_000_000):,} triples < 10 s", measured,
-                 f"pyoxigraph.serialize slowest format {slowest_native:.1f} s" if slowest_native else "—", verdict(done)])
-    return ["## Targets", ""] + table(["target", "measured", "reference (same run)", "verdict"], rows) + [""]
+    return [f"every dump of {dumps.get('kb_triples', 1_000_000):,} triples < 10 s", measured,
+            f"pyoxigraph.serialize slowest format {slowest_native:.1f} s" if slowest_native else "—",
+            verdict(_dumps_met(kb_dump, worst, whole))]
+
+
+def _dumps_met(kb_dump: dict, worst: float | None, whole: float | None) -> bool | None:
+    """Judged only once all five formats were dumped and written together."""
+    if worst is None or whole is None or len(kb_dump) < 5:
+        return None
+    return max(worst, whole) < 10 and all(c.get("ok") for c in kb_dump.values())
 
 
 def _archive(r: dict) -> list[str]:
@@ -228,35 +268,57 @@ def _sparql(r: dict) -> list[str]:
            "In-process: pyoxigraph on the KB's store (and on the same quads in memory), results serialized as the endpoint does; "
            "HTTP: `POST /sparql` on `kb serve` with a keep-alive client (HTTP (in-memory): the same on a second `kb serve --in-memory`); Virtuoso: its /sparql, loaded with `kb dump --format nq`"
            + (f" ({r['virtuoso_load_s']:.1f} s to load)." if r.get("virtuoso_load_s") else "."), ""]
-    rows = []
-    for name, q in s["queries"].items():
-        if "error" in q:
-            rows.append([f"`{name}`", "error", q["error"][:80], "", "", "", "", "", "", ""])
-            continue
-        disk, http, virt, mem = q["in_process_disk"], q["http"], q.get("virtuoso_http"), q.get("http_memory")
-        ratio = f"{http['median_ms'] / disk['median_ms']:.2f}×" if "median_ms" in http and disk["median_ms"] else "—"
-        vratio = f"{http['median_ms'] / virt['median_ms']:.2f}×" if virt and "median_ms" in virt and "median_ms" in http else "—"
-        mratio = f"{mem['median_ms'] / virt['median_ms']:.2f}×" if virt and "median_ms" in virt and mem and "median_ms" in mem else "—"
-        counts = "/".join(str(c.get("rows", "?")) for c in (http, virt or {}) if c and "error" not in c)
-        rows.append([f"`{name}`", f"{q['rows']} ({counts})" if counts and counts != f"{q['rows']}/{q['rows']}"
-                     and counts != str(q["rows"]) else q["rows"], f"{ms(disk)} / {ms(disk, 'p99_ms')}",
-                     f"{ms(q.get('in_process_memory'))} / {ms(q.get('in_process_memory'), 'p99_ms')}",
-                     f"{ms(http)} / {ms(http, 'p99_ms')}" if "error" not in http else http["error"][:60], ratio,
-                     f"{ms(virt)} / {ms(virt, 'p99_ms')}" if virt and "error" not in virt else (virt or {}).get("error", "—")[:60], vratio,
-                     f"{ms(mem)} / {ms(mem, 'p99_ms')}" if mem and "error" not in mem else (mem or {}).get("error", "—")[:60], mratio])
+    rows = [_query_row(name, q) for name, q in s["queries"].items()]
     out += table(["query", "rows (HTTP/Virtuoso if they differ)", "in-process (disk)", "in-process (memory)", "HTTP", "HTTP ÷ in-process",
                   "Virtuoso", "HTTP ÷ Virtuoso", "HTTP (in-memory)", "HTTP (in-memory) ÷ Virtuoso"], rows)
     out.append("")
-    loaded = s.get("in_memory")
-    if loaded:
-        out.append(f"`kb serve --in-memory`: first answer {loaded['first_answer_s']:.1f} s after the server answered "
-                   f"(a worker loading the KB's copy); query workers' resident memory: "
-                   f"{', '.join(mb(x) for x in loaded['workers_rss_mb_loaded']) or '—'} loaded, "
-                   f"{', '.join(mb(x) for x in loaded['workers_rss_mb_after']) or '—'} after the queries "
-                   f"(on-disk server's workers: {', '.join(mb(x) for x in loaded['on_disk_workers_rss_mb_after']) or '—'}).")
-        out.append("")
+    if s.get("in_memory"):
+        out += [_in_memory_note(s["in_memory"]), ""]
     out.append("Issue's figures for the co-mention query at 1M triples: pyoxigraph 159 ms in memory, 778 ms on disk, Virtuoso 26 ms.")
     return out + [""]
+
+
+def _query_row(name: str, q: dict) -> list[Any]:
+    """One query's row: its timings in each setting, and HTTP against in-process and against Virtuoso."""
+    if "error" in q:
+        return [f"`{name}`", "error", q["error"][:80], "", "", "", "", "", "", ""]
+    disk, http, virt, mem = q["in_process_disk"], q["http"], q.get("virtuoso_http"), q.get("http_memory")
+    return [f"`{name}`", _rows(q, http, virt), _median_p99(disk), _median_p99(q.get("in_process_memory")),
+            _timings(http), _ratio(http, disk), _timings(virt), _ratio(http, virt), _timings(mem), _ratio(mem, virt)]
+
+
+def _median_p99(cell: dict | None) -> str:
+    return f"{ms(cell)} / {ms(cell, 'p99_ms')}"
+
+
+def _timings(cell: dict | None) -> str:
+    """Median / p99, or why there are none (an error shortened, or — where the setting was not run)."""
+    if cell is not None and "error" not in cell:
+        return _median_p99(cell)
+    return (cell or {}).get("error", "—")[:60]
+
+
+def _ratio(slow: dict | None, fast: dict | None) -> str:
+    if slow and fast and "median_ms" in slow and fast.get("median_ms"):
+        return f"{slow['median_ms'] / fast['median_ms']:.2f}×"
+    return "—"
+
+
+def _rows(q: dict, http: dict, virt: dict | None) -> Any:
+    """The query's row count, with HTTP's and Virtuoso's beside it when one of them differs."""
+    counts = "/".join(str(c.get("rows", "?")) for c in (http, virt or {}) if c and "error" not in c)
+    if counts and counts not in (f"{q['rows']}/{q['rows']}", str(q["rows"])):
+        return f"{q['rows']} ({counts})"
+    return q["rows"]
+
+
+def _in_memory_note(loaded: dict) -> str:
+    def sizes(key: str) -> str:
+        return ", ".join(mb(x) for x in loaded[key]) or "—"
+    return (f"`kb serve --in-memory`: first answer {loaded['first_answer_s']:.1f} s after the server answered "
+            f"(a worker loading the KB's copy); query workers' resident memory: {sizes('workers_rss_mb_loaded')} loaded, "
+            f"{sizes('workers_rss_mb_after')} after the queries (on-disk server's workers: "
+            f"{sizes('on_disk_workers_rss_mb_after')}).")
 
 
 def _pages(r: dict) -> list[str]:

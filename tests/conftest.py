@@ -1,5 +1,6 @@
 """Shared fixtures: a KB built once per session from the seed pages, a live server on a free
-loopback port (the real `kb serve` in a subprocess), and an HTTP client."""
+loopback port (the real `kb serve` in a subprocess, started by `Server`, the one way tests start
+one), an HTTP client over its socket, and an in-process client on the same app and store."""
 from __future__ import annotations
 
 import os
@@ -8,19 +9,25 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
 
+with warnings.catch_warnings():  # starlette would rather have httpx2 under its TestClient; httpx works the same
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient
+
+from kb.config import resolve
+from kb.web.app import create_app
+from kb.web.backend import SnapshotBackend
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 KB = [sys.executable, "-m", "kb"]
-
-sys.path.insert(0, str(ROOT))  # bench/ is a folder of the repository, not an installed package
-from bench.load.memory import children as child_pids  # noqa: E402  (a server's live query workers)
 
 
 def free_port() -> int:
@@ -37,13 +44,22 @@ def run_kb(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProc
 
 
 class Server:
-    def __init__(self, args: list[str], port: int, kb: list[str] = KB, cwd: Path = ROOT) -> None:
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}/"
+    """`kb serve ARGS` in a subprocess on loopback (`port`, else a free one), ready once /sparql
+    answers; its output goes to a log file shown if it exits early. `env` adds variables to the
+    server's environment. A context manager: leaving it stops the server."""
+
+    def __init__(self, args: list[str], port: int | None = None, env: dict[str, str] | None = None,
+                 kb: list[str] = KB, cwd: Path = ROOT) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
         # the log goes to a file: a pipe nobody reads would block the server once full
-        self.log = tempfile.NamedTemporaryFile("w+", prefix=f"kb-serve-{port}-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen([*kb, "serve", "--port", str(port), *args], cwd=cwd,
-                                     stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        self.log = tempfile.NamedTemporaryFile("w+", prefix=f"kb-serve-{self.port}-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen([*kb, "serve", "--port", str(self.port), *args], cwd=cwd,
+                                     env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT,
+                                     text=True)
+        self._wait()
+
+    def _wait(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -56,6 +72,19 @@ class Server:
         self.stop()
         raise RuntimeError("kb serve did not answer within 60 s")
 
+    def children(self) -> list[int]:
+        """The server's live child processes (its query workers, or --workers' processes)."""
+        found = []
+        for listed in Path(f"/proc/{self.proc.pid}/task").glob("*/children"):
+            for pid in listed.read_text().split():
+                try:
+                    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                except OSError:
+                    continue  # gone meanwhile
+                if state != "Z":
+                    found.append(int(pid))
+        return found
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -64,6 +93,17 @@ class Server:
             self.proc.kill()
         self.log.close()
         os.unlink(self.log.name)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_refused(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`kb serve ARGS` that is expected to refuse to start: its exit status and stderr."""
+    return run_kb("serve", "--port", free_port(), *args, check=False, env={**os.environ, **(env or {})}, timeout=60)
 
 
 @pytest.fixture(scope="session")
@@ -86,14 +126,23 @@ def kb_data(tmp_path_factory: pytest.TempPathFactory, base: str) -> Path:
 
 @pytest.fixture(scope="session")
 def server(kb_data: Path, port: int, base: str) -> Iterator[Server]:
-    srv = Server(["--data-dir", str(kb_data), "--base", base], port)
-    yield srv
-    srv.stop()
+    with Server(["--data-dir", str(kb_data), "--base", base], port) as srv:
+        yield srv
 
 
 @pytest.fixture()
 def client(server: Server) -> Iterator[httpx.Client]:
+    """A client of the live server, over its socket."""
     with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def app(kb_data: Path, base: str) -> Iterator[TestClient]:
+    """A client of the same app as the live server's, called in-process (no socket, no subprocess):
+    for the plain request/response tests. The one place tests build the app."""
+    settings = resolve({"data_dir": kb_data, "base": base}, environ={})  # as `kb serve` with no KB_* set
+    with TestClient(create_app(settings, SnapshotBackend(kb_data)), base_url=base, follow_redirects=False) as c:
         yield c
 
 

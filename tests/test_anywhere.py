@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import subprocess
 import threading
@@ -28,7 +27,7 @@ from pyld import jsonld
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, N3, XML, SPARQLWrapper
 
-from conftest import ROOT, SEEDS, Server, free_port, run_kb
+from conftest import ROOT, SEEDS, Server, run_kb, serve_refused
 from kb.config import resolve
 from kb.dump import read_manifest
 from kb.iris import to_uri
@@ -57,9 +56,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def there(data: Path) -> Iterator[Server]:
     """The KB served on a free port, without --base."""
-    srv = Server(["--data-dir", str(data)], free_port())
-    yield srv
-    srv.stop()
+    with Server(["--data-dir", str(data)]) as srv:
+        yield srv
 
 
 def _first(server: Server, query: str) -> str:
@@ -163,19 +161,16 @@ def test_anywhere_untrusted_peers_cannot_rename_the_server(data):
 @pytest.mark.parametrize("how", ["--base", "KB_BASE"])
 def test_anywhere_a_base_that_contradicts_the_kb_is_refused(data, how):
     other = "http://127.0.0.1:9/"
-    args, env = (["--base", other], None) if how == "--base" else ([], {**os.environ, "KB_BASE": other})
-    result = run_kb("serve", "--data-dir", data, "--port", free_port(), *args, check=False, env=env, timeout=60)
+    args, env = (["--base", other], None) if how == "--base" else ([], {"KB_BASE": other})
+    result = serve_refused("--data-dir", data, *args, env=env)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "contradicts" in lines[0] and BASE in lines[0] and other in lines[0]
 
 
 def test_anywhere_the_same_base_given_again_is_served(data):
-    srv = Server(["--data-dir", str(data), "--base", BASE], free_port())
-    try:
+    with Server(["--data-dir", str(data), "--base", BASE]) as srv:
         assert httpx.get(srv.url + ".well-known/void").status_code == 200
-    finally:
-        srv.stop()
 
 
 READ_ONLY = ["", "search?q=史", "search?q=史&format=json", "browse/person", "static/kb.css", "favicon.ico",
@@ -394,18 +389,17 @@ def slow_store(there: Server) -> Iterator[type[_SlowStore]]:
 
 
 def test_anywhere_a_slow_remote_store_stalls_no_other_client(slow_store, person):
-    srv = Server(["--endpoint", slow_store.url, "--base", BASE], free_port())
-    try:
-        assert httpx.get(srv.url, timeout=120).status_code == 200  # the page index is built
-        slow_store.delay = 3.0
-        page = threading.Thread(target=httpx.get, args=(at(srv, person),), kwargs={"timeout": 60})
-        page.start()
-        time.sleep(0.5)  # the page is waiting for the store now
-        started = time.monotonic()
-        assert httpx.get(srv.url + "static/kb.css", timeout=30).status_code == 200
-        waited = time.monotonic() - started
-        page.join()
-    finally:
-        slow_store.delay = 0.0
-        srv.stop()
+    with Server(["--endpoint", slow_store.url, "--base", BASE]) as srv:
+        try:
+            assert httpx.get(srv.url, timeout=120).status_code == 200  # the page index is built
+            slow_store.delay = 3.0
+            page = threading.Thread(target=httpx.get, args=(at(srv, person),), kwargs={"timeout": 60})
+            page.start()
+            time.sleep(0.5)  # the page is waiting for the store now
+            started = time.monotonic()
+            assert httpx.get(srv.url + "static/kb.css", timeout=30).status_code == 200
+            waited = time.monotonic() - started
+            page.join()
+        finally:
+            slow_store.delay = 0.0
     assert waited < 1.5, f"a stylesheet waited {waited:.1f} s for another client's page"

@@ -69,9 +69,8 @@ def site(tmp_path_factory) -> Iterator[dict]:
     for what, args in targets.items():
         operation = what.split("-")[0]
         run_kb("correct", operation, *args, "--reason", f"测试 {what}", "--by", "王编辑", "--data-dir", data, env=ENV)
-    server = Server(["--data-dir", str(data), "--base", base], port)
-    yield {"data": data, "base": base, "targets": targets, "url": server.url}
-    server.stop()
+    with Server(["--data-dir", str(data), "--base", base], port) as server:
+        yield {"data": data, "base": base, "targets": targets, "url": server.url}
 
 
 def _quads(data: Path) -> set[tuple[str, str, str, str]]:
@@ -326,14 +325,11 @@ def test_corrections_kb_correct_switches_the_served_kb(tmp_path):
     base, data = f"http://127.0.0.1:{port}/", tmp_path / "data"
     run_kb("build", SEEDS / "003_2acd00117dec1967.txt", "--data-dir", data, "--base", base, "--quiet", env=ENV)
     keep, other = _mentioned(data, "?e a schema:Person")[:2]
-    server = Server(["--data-dir", str(data), "--base", base], port)
-    try:
+    with Server(["--data-dir", str(data), "--base", base], port):
         assert httpx.get(other, follow_redirects=False).status_code == 200
         run_kb("correct", "merge", keep, other, "--reason", "测试", "--by", "王编辑", "--data-dir", data, env=ENV)
         moved = httpx.get(other, follow_redirects=False)
         assert moved.status_code == 301 and unquote(moved.headers["location"]) == keep
-    finally:
-        server.stop()
 
 
 def test_corrections_shapes_catch_a_broken_correction(site, tmp_path):

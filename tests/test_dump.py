@@ -161,21 +161,21 @@ class _Links(HTMLParser):
             self.hrefs.extend(v for k, v in attrs if k == "href")
 
 
-def test_dump_listing_served_as_json_and_html(client):
-    listing = client.get("/dumps/", headers={"Accept": "application/json"})
+def test_dump_listing_served_as_json_and_html(app):
+    listing = app.get("/dumps/", headers={"Accept": "application/json"})
     assert listing.status_code == 200
     files = listing.json()["files"]
     assert sorted(f["format"] for f in files) == sorted(MEDIA_TYPES)
-    page = client.get("/dumps/", headers={"Accept": "text/html"})
+    page = app.get("/dumps/", headers={"Accept": "text/html"})
     assert page.headers["content-type"].startswith("text/html")
     links = _Links()
     links.feed(page.text)
     assert {f["url"] for f in files} <= {urljoin(str(page.url), href) for href in links.hrefs}
 
 
-def test_dump_gz_download_is_the_file_as_built(client, kb_data):
+def test_dump_gz_download_is_the_file_as_built(app, kb_data):
     manifest = {f.name: f for f in read_manifest(_dumps(kb_data))}
-    response = client.get("/dumps/kb.nq.gz")
+    response = app.get("/dumps/kb.nq.gz")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/gzip"
     assert "content-encoding" not in response.headers
@@ -184,8 +184,8 @@ def test_dump_gz_download_is_the_file_as_built(client, kb_data):
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "identity"])
-def test_dump_plain_name_is_rdf_with_or_without_gzip_encoding(client, kb_data, encoding):
-    response = client.get("/dumps/kb.ttl", headers={"Accept-Encoding": encoding})
+def test_dump_plain_name_is_rdf_with_or_without_gzip_encoding(app, kb_data, encoding):
+    response = app.get("/dumps/kb.ttl", headers={"Accept-Encoding": encoding})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     assert response.headers.get("content-encoding", "identity") == encoding
@@ -193,14 +193,14 @@ def test_dump_plain_name_is_rdf_with_or_without_gzip_encoding(client, kb_data, e
     assert len(graph) == len({q.triple for q in _store_quads(kb_data)})
 
 
-def test_dump_etag_revalidates_with_304(client):
-    first = client.get("/dumps/kb.jsonld")
-    again = client.get("/dumps/kb.jsonld", headers={"If-None-Match": first.headers["etag"]})
+def test_dump_etag_revalidates_with_304(app):
+    first = app.get("/dumps/kb.jsonld")
+    again = app.get("/dumps/kb.jsonld", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and not again.content
 
 
-def test_dump_unknown_file_is_404_naming_the_choices(client):
-    response = client.get("/dumps/kb.rdf.gz", headers={"Accept": "application/json"})
+def test_dump_unknown_file_is_404_naming_the_choices(app):
+    response = app.get("/dumps/kb.rdf.gz", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert "kb.ttl.gz" in response.json()["message"]
 

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import Server, child_pids, free_port
+from conftest import Server
 
 from kb.errors import QueryError
 from kb.store.engine import MAX_NESTING, check_nesting
@@ -37,14 +37,9 @@ def hostile(kb_data: Path, base: str, tmp_path_factory: pytest.TempPathFactory) 
     a short time limit and an update token."""
     data = tmp_path_factory.mktemp("hostile") / "data"
     shutil.copytree(kb_data, data, symlinks=True)
-    saved = os.environ.get("KB_QUERY_TIMEOUT")
-    os.environ["KB_QUERY_TIMEOUT"] = str(TIMEOUT)
-    try:
-        srv = Server(["--data-dir", str(data), "--base", base, "--update-token", TOKEN], free_port())
-    finally:
-        os.environ.pop("KB_QUERY_TIMEOUT") if saved is None else os.environ.__setitem__("KB_QUERY_TIMEOUT", saved)
-    yield srv
-    srv.stop()
+    with Server(["--data-dir", str(data), "--base", base, "--update-token", TOKEN],
+                env={"KB_QUERY_TIMEOUT": str(TIMEOUT)}) as srv:
+        yield srv
 
 
 @pytest.fixture()
@@ -149,7 +144,7 @@ def test_hostile_a_crashing_worker_is_a_400_and_the_server_goes_on(http: httpx.C
     slow = threading.Thread(target=lambda: outcome.setdefault("r", http.get("sparql", params={"query": CARTESIAN})))
     slow.start()
     time.sleep(TIMEOUT / 4)
-    for pid in child_pids(hostile.proc.pid):
+    for pid in hostile.children():
         os.kill(pid, 11)
     slow.join(30)
     assert outcome["r"].status_code == 400 and "crashed the query engine" in outcome["r"].json()["message"]
@@ -330,5 +325,5 @@ def test_hostile_a_query_that_eats_memory_is_stopped(client: httpx.Client, serve
     response = client.get("sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"})
     assert response.status_code == 400, response.text
     assert f"more than {WORKER_MEMORY_MB} MB of memory" in response.json()["message"]
-    assert len(child_pids(server.proc.pid)) <= WORKERS
+    assert len(server.children()) <= WORKERS
     assert count_triples(server.url) > 0

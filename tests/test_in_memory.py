@@ -3,7 +3,6 @@ same answers as on disk, following snapshot switches, and still under the memory
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Iterator
@@ -12,7 +11,7 @@ import anyio
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import KB, ROOT, SEEDS, Server, child_pids, free_port, run_kb
+from conftest import ROOT, SEEDS, Server, run_kb, serve_refused
 
 from kb.config import resolve
 from kb.errors import ConfigError
@@ -30,9 +29,8 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"  # every pair o
 
 @pytest.fixture(scope="module")
 def memory_server(kb_data: Path, base: str) -> Iterator[Server]:
-    srv = Server(["--data-dir", str(kb_data), "--base", base, "--in-memory"], free_port())
-    yield srv
-    srv.stop()
+    with Server(["--data-dir", str(kb_data), "--base", base, "--in-memory"]) as srv:
+        yield srv
 
 
 def solutions(response: httpx.Response) -> list[tuple]:
@@ -94,22 +92,19 @@ def test_in_memory_copy_holds_every_quad(memory_server: Server, kb_data: Path) -
 def test_in_memory_follows_a_snapshot_switch(kb_data: Path, base: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(kb_data, data, symlinks=True)
-    srv = Server(["--data-dir", str(data), "--base", base, "--in-memory"], free_port())
-    try:
+    with Server(["--data-dir", str(data), "--base", base, "--in-memory"]) as srv:
         before = ask(srv.url, QUADS)
         run_kb("build", sorted(SEEDS.glob("*.txt"))[0], "--data-dir", data, "--base", base, "--quiet")
         [[(_, (_, count, _, _))]] = after = ask(srv.url, QUADS)
         assert after != before
         assert int(count) == len(ox.Store.read_only(str(data / "current" / "store")))
-    finally:
-        srv.stop()
 
 
 def test_in_memory_a_memory_hungry_query_is_still_stopped(memory_server: Server) -> None:
     response = httpx.get(memory_server.url + "sparql", params={"query": HUNGRY}, headers=JSON, timeout=120)
     assert response.status_code == 400, response.text
     assert f"more than {WORKER_MEMORY_MB} MB of memory" in response.json()["message"]
-    assert len(child_pids(memory_server.proc.pid)) <= WORKERS
+    assert len(memory_server.children()) <= WORKERS
     assert ask(memory_server.url, QUADS)[0][0][1][1] != "0"  # still answering
 
 
@@ -159,8 +154,7 @@ def test_in_memory_setting_refuses_a_bad_value() -> None:
 
 
 def test_in_memory_with_an_update_token_is_refused(kb_data: Path) -> None:
-    result = subprocess.run([*KB, "serve", "--data-dir", str(kb_data), "--in-memory", "--update-token", "t",
-                             "--port", str(free_port())], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    result = serve_refused("--data-dir", kb_data, "--in-memory", "--update-token", "t")
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert "--in-memory" in line and "update token" in line

@@ -32,9 +32,8 @@ def star(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
                      f'<http://purl.org/dc/terms/date> "{day}"^^<http://www.w3.org/2001/XMLSchema#date> .')
     data = Path(tmp_path_factory.mktemp("star")) / "star.ttl"
     data.write_text("\n".join(lines), encoding="utf-8")
-    server = Server(["--data", str(data), "--base", base], port)
-    yield server.url, base + "person/甲"
-    server.stop()
+    with Server(["--data", str(data), "--base", base], port) as server:
+        yield server.url, base + "person/甲"
 
 
 def test_pages_paging_documents_follow_next_links_to_every_mention(star):

@@ -12,7 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import SEEDS, Server, child_pids, free_port, run_kb
+from conftest import SEEDS, Server, run_kb, serve_refused
 from kb.errors import ConfigError
 from kb.store import DataDir
 from kb.web.server import _listening
@@ -41,14 +41,13 @@ def _etags(url: str) -> set[str]:
 def workers(kb_data: Path, base: str, tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("workers") / "data"
     shutil.copytree(kb_data, data, symlinks=True)
-    server = Server(["--data-dir", str(data), "--base", base, "--workers", "2"], free_port())
-    yield server, data
-    server.stop()
+    with Server(["--data-dir", str(data), "--base", base, "--workers", "2"]) as server:
+        yield server, data
 
 
 def test_pages_workers_answer_on_one_port_and_follow_a_snapshot_switch(workers, base):
     server, data = workers
-    assert len(child_pids(server.proc.pid)) >= 2  # the supervisor's worker processes
+    assert len(server.children()) >= 2  # the supervisor's worker processes
     person = _person(data)
     url = server.url + quote(person[len(base):])
     page = httpx.get(url, headers={"Accept": "application/ld+json"}, timeout=30).json()
@@ -76,7 +75,7 @@ def _present(data: Path, iri: str) -> bool:
     (["--workers", "0"], "--workers 0"),
 ])
 def test_pages_workers_refuses_what_it_cannot_serve(kb_data, args, reason):
-    result = run_kb("serve", "--data-dir", kb_data, "--port", free_port(), *args, check=False, timeout=60)
+    result = serve_refused("--data-dir", kb_data, *args)
     assert result.returncode != 0
     assert reason in result.stderr.strip().splitlines()[-1]
 
@@ -84,7 +83,7 @@ def test_pages_workers_refuses_what_it_cannot_serve(kb_data, args, reason):
 def test_pages_workers_refuses_rdf_files(tmp_path):
     data = tmp_path / "x.nt"
     data.write_text("<http://example.org/a> <http://example.org/p> \"x\" .\n")
-    result = run_kb("serve", "--data", data, "--port", free_port(), "--workers", "2", check=False, timeout=60)
+    result = serve_refused("--data", data, "--workers", "2")
     assert result.returncode != 0 and "--workers" in result.stderr
 
 

@@ -36,9 +36,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def endpoint(files: list[Path]) -> Iterator[str]:
-    srv = Server(["--data", *map(str, files)], free_port())
-    yield srv.url + "sparql"
-    srv.stop()
+    with Server(["--data", *map(str, files)]) as srv:
+        yield srv.url + "sparql"
 
 
 def names_from_json(text: str) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from conftest import Server, free_port, run_kb
+from conftest import Server, serve_refused
 from kb.store import DataDir
 from test_push import QUERIES, Store, _answers, _embedded, _push, oxigraph_server, virtuoso  # noqa: F401
 
@@ -24,9 +24,8 @@ def remote(request, kb_data: Path, base: str) -> Iterator[tuple[Server, Store]]:
     """The KB pushed into the store, and `kb serve --endpoint` over it (IRIs under the KB's base)."""
     store: Store = request.getfixturevalue("virtuoso" if request.param == "virtuoso" else "oxigraph_server")
     _push(kb_data, store, PROTOCOL)
-    srv = Server(["--endpoint", store.query_url, "--base", base], free_port())
-    yield srv, store
-    srv.stop()
+    with Server(["--endpoint", store.query_url, "--base", base]) as srv:
+        yield srv, store
 
 
 @pytest.fixture()
@@ -155,30 +154,28 @@ def test_remote_bad_query_is_400_and_dumps_point_to_the_store(http):
     (("--endpoint", "http://127.0.0.1:9/sparql", "--user", "dba"), "give both --user and --password"),
 ])
 def test_remote_bad_endpoint_is_one_clear_line(args, message):
-    result = run_kb("serve", *args, "--port", str(free_port()), check=False, timeout=60)
+    result = serve_refused(*args)
     assert result.returncode != 0
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_remote_endpoint_excludes_data_dir(kb_data):
-    result = run_kb("serve", "--endpoint", "http://127.0.0.1:9/sparql", "--data-dir", kb_data, check=False)
+    result = serve_refused("--endpoint", "http://127.0.0.1:9/sparql", "--data-dir", kb_data)
     assert result.returncode == 2 and "not allowed with argument" in result.stderr
 
 
 def test_remote_store_without_the_kb_is_refused(oxigraph_server):  # noqa: F811
-    result = run_kb("serve", "--endpoint", oxigraph_server.query_url, "--base", "http://example.org/none/",
-                    "--port", str(free_port()), check=False, timeout=60)
+    result = serve_refused("--endpoint", oxigraph_server.query_url, "--base", "http://example.org/none/")
     assert result.returncode != 0 and "holds no KB under http://example.org/none/" in result.stderr
 
 
 def test_remote_update_with_token_reaches_the_store_through_its_login(virtuoso, kb_data, base):  # noqa: F811
     """Queries and updates through Virtuoso's Digest-protected endpoint, with our token only."""
     _push(kb_data, virtuoso, "graph-store")
-    srv = Server(["--endpoint", virtuoso.push_urls["update"], *virtuoso.credentials, "--base", base,
-                  "--update-token", "s3cret"], free_port())
     triple = "GRAPH <urn:x-kb:test-remote> { <urn:x-kb:a> <urn:x-kb:b> 'c' }"
     ask = f"ASK {{ {triple} }}"
-    try:
+    with Server(["--endpoint", virtuoso.push_urls["update"], *virtuoso.credentials, "--base", base,
+                 "--update-token", "s3cret"]) as srv:
         with httpx.Client(base_url=srv.url, timeout=30) as http:
             assert http.post("sparql", data={"update": f"INSERT DATA {{ {triple} }}"}).status_code == 403
             assert _ask(virtuoso.query_url, ask)["boolean"] is False
@@ -187,18 +184,12 @@ def test_remote_update_with_token_reaches_the_store_through_its_login(virtuoso, 
             assert _ask(srv.url + "sparql", ask)["boolean"] is True
             assert http.post("sparql", data={"update": f"DELETE DATA {{ {triple} }}"}, headers=auth).status_code == 204
             assert _ask(virtuoso.query_url, ask)["boolean"] is False
-    finally:
-        srv.stop()
 
 
-def test_remote_query_past_the_time_limit_is_stopped(oxigraph_server, kb_data, base, monkeypatch):  # noqa: F811
+def test_remote_query_past_the_time_limit_is_stopped(oxigraph_server, kb_data, base):  # noqa: F811
     _push(kb_data, oxigraph_server, "graph-store")
-    monkeypatch.setenv("KB_QUERY_TIMEOUT", "0.2")
-    srv = Server(["--endpoint", oxigraph_server.query_url, "--base", base], free_port())
-    try:
+    with Server(["--endpoint", oxigraph_server.query_url, "--base", base], env={"KB_QUERY_TIMEOUT": "0.2"}) as srv:
         with httpx.Client(base_url=srv.url, timeout=30) as http:
             slow = http.post("sparql", data={"query": "SELECT (COUNT(*) AS ?n) { ?a a ?c . ?d a ?f }"})
             assert slow.status_code == 503 and slow.json()["error"] == "QueryTimeout"
             assert http.get("sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
-    finally:
-        srv.stop()

@@ -3,7 +3,6 @@ limit really stops a query while others are served, the row cap, SPARQL Update o
 bearer token, and every RDF syntax loads."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import Server, child_pids, free_port
+from conftest import Server
 
 from kb.web.sparql import WORKERS
 
@@ -46,15 +45,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 @pytest.fixture(scope="module")
 def limited(files: list[Path]) -> Iterator[Server]:
     """A server with a short time limit, a small row cap and an update token."""
-    saved = {k: os.environ.get(k) for k in ("KB_QUERY_TIMEOUT", "KB_MAX_ROWS")}
-    os.environ.update(KB_QUERY_TIMEOUT=str(TIMEOUT), KB_MAX_ROWS=str(MAX_ROWS))
-    try:
-        srv = Server(["--data", *map(str, files), "--update-token", TOKEN], free_port())
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
-    yield srv
-    srv.stop()
+    with Server(["--data", *map(str, files), "--update-token", TOKEN],
+                env={"KB_QUERY_TIMEOUT": str(TIMEOUT), "KB_MAX_ROWS": str(MAX_ROWS)}) as srv:
+        yield srv
 
 
 @pytest.fixture()
@@ -100,9 +93,9 @@ def test_sparql_limits_a_stopped_query_kills_its_worker(http: httpx.Client, limi
     slow = threading.Thread(target=lambda: outcome.setdefault("slow", http.get("sparql", params={"query": SLOW})))
     slow.start()
     time.sleep(TIMEOUT / 2)
-    during = set(child_pids(limited.proc.pid))
+    during = set(limited.children())
     slow.join(60)
-    after = set(child_pids(limited.proc.pid))
+    after = set(limited.children())
     assert outcome["slow"].status_code == 503
     assert len(during - after) == 1, (during, after)  # the one running the query, and only it
     assert len(after) <= WORKERS

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
-from conftest import Server, free_port
+from conftest import Server
 
 from kb.store import DataDir
 
@@ -33,26 +33,19 @@ def versions(http: httpx.Client) -> list[str]:
 def test_sparql_snapshots_queries_follow_a_switch(tmp_path: Path) -> None:
     data = DataDir(tmp_path / "data")
     data.publish(snapshot(data, "one"))
-    server = Server(["--data-dir", str(data.root)], free_port())
-    try:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
-            assert [versions(http) for _ in range(3)] == [["one"]] * 3
-            data.publish(snapshot(data, "two"))
-            assert [versions(http) for _ in range(3)] == [["two"]] * 3
-    finally:
-        server.stop()
+    with Server(["--data-dir", str(data.root)]) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        assert [versions(http) for _ in range(3)] == [["one"]] * 3
+        data.publish(snapshot(data, "two"))
+        assert [versions(http) for _ in range(3)] == [["two"]] * 3
 
 
 def test_sparql_snapshots_update_with_the_token_reaches_the_kb(tmp_path: Path) -> None:
     data = DataDir(tmp_path / "data")
     data.publish(snapshot(data, "one"))
-    server = Server(["--data-dir", str(data.root), "--update-token", "t0ken"], free_port())
     insert = 'INSERT DATA { GRAPH <http://example.org/graph/edit> { <http://example.org/kb> <http://example.org/version> "edited" } }'
-    try:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
-            assert versions(http) == ["one"]
-            done = http.post("sparql", data={"update": insert}, headers={"Authorization": "Bearer t0ken"})
-            assert done.status_code == 204, done.text
-            assert sorted(versions(http)) == ["edited", "one"]
-    finally:
-        server.stop()
+    with Server(["--data-dir", str(data.root), "--update-token", "t0ken"]) as server, \
+            httpx.Client(base_url=server.url, timeout=30) as http:
+        assert versions(http) == ["one"]
+        done = http.post("sparql", data={"update": insert}, headers={"Authorization": "Bearer t0ken"})
+        assert done.status_code == 204, done.text
+        assert sorted(versions(http)) == ["edited", "one"]

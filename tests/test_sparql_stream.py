@@ -8,7 +8,7 @@ from typing import Iterator
 
 import httpx
 import pytest
-from conftest import Server, child_pids, free_port
+from conftest import Server
 
 ROWS = 100_000
 PAD = "许昌" * 30  # ~180 bytes of UTF-8 per row, so the response is ~30 MB of JSON
@@ -21,9 +21,8 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with path.open("w", encoding="utf-8") as out:
         for i in range(ROWS):
             out.write(f'<http://example.org/row/{i}> <http://example.org/text> "{i} {PAD}" .\n')
-    srv = Server(["--data", str(path)], free_port())
-    yield srv
-    srv.stop()
+    with Server(["--data", str(path)]) as srv:
+        yield srv
 
 
 def peak_kb(pid: int) -> int:
@@ -40,7 +39,7 @@ def test_sparql_stream_100k_rows_in_bounded_memory(big: Server) -> None:
         # so what is measured next is the cost of the response alone
         warm = http.get("sparql", params={"query": QUERY.replace("?s ?text", "(SUM(STRLEN(?text)) AS ?n)")})
         assert int(warm.json()["results"]["bindings"][0]["n"]["value"]) > ROWS * len(PAD)
-        before = {pid: peak_kb(pid) for pid in [big.proc.pid, *child_pids(big.proc.pid)]}
+        before = {pid: peak_kb(pid) for pid in [big.proc.pid, *big.children()]}
         body, chunks = bytearray(), 0
         with http.stream("GET", "sparql", params={"query": QUERY}) as response:
             assert response.status_code == 200

@@ -23,8 +23,8 @@ SCHEMA = "http://schema.org/"
 
 
 @pytest.fixture(scope="module")
-def description(server) -> rdflib.Graph:
-    response = httpx.get(server.url + ".well-known/void")
+def description(app) -> rdflib.Graph:
+    response = app.get(".well-known/void")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
     return rdflib.Graph().parse(data=response.text, format="turtle")
 
@@ -37,13 +37,13 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(store.query(query)))["n"].value)
 
 
-def test_void_counts_every_triple_of_the_dumps(description, kb_data, base, server):
+def test_void_counts_every_triple_of_the_dumps(description, kb_data, base, app):
     """void:triples, the manifest, the store and COUNT(*) at the endpoint: one number (the
     description's own triples included: it is in the KB and its dumps)."""
     stored = _count(_store(kb_data), "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
-    manifest = httpx.get(server.url + "dumps/manifest.json").json()["files"]
-    at_endpoint = httpx.get(server.url + "sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
-                            headers={"Accept": "application/sparql-results+json"}).json()
+    manifest = app.get("dumps/manifest.json").json()["files"]
+    at_endpoint = app.get("sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+json"}).json()
     assert description.value(URIRef(base + "dataset"), VOID.triples).toPython() == stored > 0
     assert {f["statements"] for f in manifest} == {stored}
     assert int(at_endpoint["results"]["bindings"][0]["n"]["value"]) == stored
@@ -68,7 +68,7 @@ def test_void_names_endpoint_license_dates_and_vocabularies(description, base):
     assert description.value(dataset, VOID.uriSpace) == Literal(base)
 
 
-def test_void_dumps_have_their_true_sizes_and_checksums(description, kb_data, base, server):
+def test_void_dumps_have_their_true_sizes_and_checksums(description, kb_data, base, app):
     dataset = URIRef(base + "dataset")
     dumps = sorted(description.objects(dataset, DCAT.distribution))
     assert len(dumps) >= 2
@@ -78,12 +78,12 @@ def test_void_dumps_have_their_true_sizes_and_checksums(description, kb_data, ba
         checksum = description.value(description.value(dump, SPDX.checksum), SPDX.checksumValue)
         assert description.value(dump, DCAT.byteSize).toPython() == local.stat().st_size
         assert str(checksum) == hashlib.sha256(local.read_bytes()).hexdigest()
-        served = httpx.get(str(description.value(dump, DCAT.downloadURL)), headers={"Accept-Encoding": "identity"})
+        served = app.get(str(description.value(dump, DCAT.downloadURL)), headers={"Accept-Encoding": "identity"})
         assert served.status_code == 200
 
 
-def test_void_jsonld_says_the_same_as_turtle(description, server):
-    response = httpx.get(server.url + ".well-known/void", headers={"Accept": "application/ld+json"})
+def test_void_jsonld_says_the_same_as_turtle(description, app):
+    response = app.get(".well-known/void", headers={"Accept": "application/ld+json"})
     assert response.headers["content-type"].startswith("application/ld+json")
     assert response.headers["vary"] == "Accept"
     assert isomorphic(rdflib.Graph().parse(data=response.text, format="json-ld"), description)
@@ -102,11 +102,8 @@ def test_void_over_rdf_files_describes_what_was_loaded(kb_data, tmp_path):
     data = tmp_path / "kb.nt"
     run_kb("dump", "--data-dir", kb_data, "--format", "nt", "-o", data)
     port = free_port()
-    server = Server(["--data", str(data), "--base", f"http://127.0.0.1:{port}/"], port)
-    try:
+    with Server(["--data", str(data), "--base", f"http://127.0.0.1:{port}/"], port) as server:
         response = httpx.get(server.url + ".well-known/void", params={"format": "nt"})
-    finally:
-        server.stop()
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/n-triples")
     graph = rdflib.Graph().parse(data=response.text, format="nt")
     loaded = rdflib.Graph().parse(data, format="nt")

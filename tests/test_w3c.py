@@ -25,7 +25,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import SHARED, Server, free_port
+from conftest import SHARED, Server
 from rdflib.compare import isomorphic
 
 from kb.store.engine import FILE_FORMATS, names_dataset
@@ -304,9 +304,8 @@ def w3c_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _load(store, path, ox.NamedNode(path.as_uri()))
     dataset = tmp_path_factory.mktemp("w3c") / "suite.nq"
     store.dump(str(dataset), ox.RdfFormat.N_QUADS)
-    srv = Server(["--data", str(dataset)], free_port())
-    yield srv
-    srv.stop()
+    with Server(["--data", str(dataset)]) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

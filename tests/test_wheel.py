@@ -23,7 +23,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF
 
-from conftest import ROOT, SEEDS, Server, free_port
+from conftest import ROOT, SEEDS, Server
 
 # kb/ontology, kb/queries and kb/web/editor link to these, relative to the copy of kb/
 LINKED = ("ontology", "queries", "node_modules")
@@ -139,12 +139,9 @@ class _SavedQueries(HTMLParser):
 
 def _fetch(kb: list[str], work: Path, wanted: dict[str, str]) -> dict[str, httpx.Response]:
     """GET each path (with its Accept) from `kb serve` on the KB in work/data."""
-    server = Server(["--data-dir", "data"], free_port(), kb=kb, cwd=work)
-    try:
-        with httpx.Client(base_url=server.url, timeout=30) as client:
-            return {path: client.get(path, headers={"Accept": accept}) for path, accept in wanted.items()}
-    finally:
-        server.stop()
+    with Server(["--data-dir", "data"], kb=kb, cwd=work) as server, \
+            httpx.Client(base_url=server.url, timeout=30) as client:
+        return {path: client.get(path, headers={"Accept": accept}) for path, accept in wanted.items()}
 
 
 def test_wheel_serves_ontology_editor_and_library(installed: Installed, built: Path) -> None:
