@@ -22,7 +22,7 @@ with warnings.catch_warnings():  # starlette would rather have httpx2 under its 
 
 from kb.config import resolve
 from kb.web.app import create_app
-from kb.web.backend import SnapshotBackend
+from kb.store.backend import SnapshotBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
