@@ -25,10 +25,11 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import corrected, corrections, dump, identity, rdf, void
+from kb import corrected, corrections, identity, rdf
 from kb.config import Settings
 from kb.catalog import Catalog
-from kb.deflate import Part
+from kb.dumps import description as void, files as dump_files, graphs as dump
+from kb.dumps.deflate import Part
 from kb.errors import KbError, PageError
 from kb.iris import Minter, reserved_page_id
 from kb.model import PageResult
@@ -346,7 +347,7 @@ def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings
     with report.timed("dumps"):
         in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], catalog)
                     for g in sorted(graphs, key=str))
-        files = dump.write_dumps(snapshot / "dumps", in_order, settings.base)
+        files = dump_files.write_dumps(snapshot / "dumps", in_order, settings.base)
         void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
     report.pages, report.triples = len(catalog.pages), {f.format: f.statements for f in files}["nq"]
     del store

@@ -17,7 +17,7 @@ from typing import Any
 from kb.errors import KbError
 from kb.model import Entity
 from kb.stages.resolve import Resolution
-from kb.void import Tally
+from kb.dumps.description import Tally
 
 FILE_NAME = "catalog.json"
 

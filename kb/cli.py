@@ -91,7 +91,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from kb.dump import dump
+    from kb.dumps.files import dump
 
     settings = _settings(args)
     if args.output:

@@ -100,3 +100,7 @@ def kb_namespace(base: str) -> Namespace:
 def prefixes(base: str) -> dict[str, str]:
     """PREFIXES plus `kb:` for the ontology under this base."""
     return {**PREFIXES, "kb": base + ONTOLOGY_PATH + "#"}
+
+# Two IRIs as strings, for code that compares terms' values (kb.jsonld, kb.web.void)
+RDF_TYPE = RDF.type.value
+XSD_STRING = XSD.string.value

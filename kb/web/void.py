@@ -16,10 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pyld import jsonld
 
-from kb import void
-from kb.dump_jsonld import context
 from kb.config import Settings
-from kb.vocab import DCAT, VOID, prefixes
+from kb.dumps import description as void
+from kb.jsonld import context
+from kb.vocab import DCAT, RDF_TYPE, VOID, prefixes
 from kb.web import site
 from kb.web.backend import Backend
 from kb.web.conneg import GRAPH_TYPES, negotiate
@@ -27,7 +27,6 @@ from kb.web.conneg import GRAPH_TYPES, negotiate
 router = APIRouter()
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ADDRESSES = (VOID.sparqlEndpoint, VOID.dataDump, DCAT.endpointURL, DCAT.downloadURL)  # where to go, not what it is
 
 
