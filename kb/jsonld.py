@@ -76,6 +76,7 @@ class Compactor:
         self._vocab: dict[str, str] = {}
         self._curies: dict[str, str] = {}  # predicates no term fits
         self._plans: dict[tuple[str, object], tuple[str, bool, bool]] = {}  # the dumps' (key, plain, is_set)
+        self._key_and_value = self._dump_property if dump else self._property
 
     def _expand(self, value: str) -> str:
         prefix, colon, suffix = value.partition(":")
@@ -141,7 +142,7 @@ class Compactor:
             if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 types.append(self.iri(t.object.value, vocab=True))
                 continue
-            add_value(node, *(self._dump_property if self._dump else self._property)(t.predicate.value, t.object))
+            add_value(node, *self._key_and_value(t.predicate.value, t.object))
         if types:
             node["@type"] = types[0] if len(types) == 1 and not self._dump else types
         return node
