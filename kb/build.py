@@ -49,6 +49,7 @@ ENTITY_LINES = "entities.nt"  # the entities graph of a snapshot, as canonical N
 BUILT_WITH = ("base", "city", "province")  # settings a KB keeps: adds must mint IRIs as the build did
 IN_FLIGHT = 16  # pages per worker extracted ahead of the store's load (their results wait in memory)
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+Parts = dict[str, Part]  # a graph's share of every dump
 
 
 @dataclass
@@ -335,8 +336,6 @@ def _saved(run: _Run, pages: Iterable[Prepared]) -> Iterator[bytes]:
         yield page.dump.nquads
 
 
-Parts = dict[str, Part]  # a graph's share of every dump
-
 
 def _complete(run: _Run) -> BuildReport:
     """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it."""
@@ -407,7 +406,7 @@ def _publish(run: _Run, files: list[DumpFile]) -> BuildReport:
 
 
 def _correction_graphs(store: ox.Store, plan: corrections.Plan, mint: Minter,
-                       tally: Tally) -> dict[ox.NamedNode, dict[str, Part]]:
+                       tally: Tally) -> dict[ox.NamedNode, Parts]:
     """Each correction in its own graph; the graphs of corrections no longer in the file are cleared."""
     wanted, editors, parts = {mint.correction(c.id) for c in plan.corrections}, set(), {}
     for graph in set(store.named_graphs()) - wanted:
@@ -433,7 +432,7 @@ def _previous_lines(store: ox.Store, graph: ox.NamedNode, previous: Path | None)
 
 
 def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes], stored: list[bytes],
-                   base: str) -> dict[str, Part]:
+                   base: str) -> Parts:
     """Make one graph of the store hold `lines` (canonical) instead of `stored`, writing only the
     difference (after an add, the entities graph differs in a few triples); its dump parts."""
     wanted, old = set(lines), set(stored) - {b""}
