@@ -1,10 +1,14 @@
-"""Build the KB from page files: extract every page (on all cores), resolve, map to RDF, store.
+"""Build the KB from page files: extract -> map -> load -> resolve -> publish.
 
-The workers extract each page, map it to RDF and compress its share of every dump; the main
-process loads the pages into the store as they come, keeps the catalog (kb.catalog), then writes
-the entities graph, the description and the dump files. `build` makes a fresh snapshot; `add`
-copies the current one (hard links, cheap) and replaces only the pages that changed. Either way
-the new snapshot is published in one atomic switch.
+- extract and map, on all cores: each page through kb.pipeline, an editor's corrections applied,
+  mapped to RDF (kb.rdf) with its share of every dump (kb.dumps.pages);
+- load, in the main process as the pages come: their graphs into the store, their files into the
+  snapshot, the catalog (kb.catalog) counting them;
+- resolve: the entities graph over every page, and each correction's graph;
+- publish: the description (kb.dumps.description), the dumps (kb.dumps.files), one atomic switch.
+
+`build` makes a fresh snapshot; `add` copies the current one (hard links, cheap) and replaces only
+the pages that changed.
 """
 from __future__ import annotations
 
@@ -25,10 +29,14 @@ from typing import Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb import corrected, corrections, dump, identity, rdf, void
-from kb.config import Settings
+from kb import corrected, corrections, rdf
 from kb.catalog import Catalog
-from kb.deflate import Part
+from kb.config import Settings
+from kb.dumps.deflate import Part
+from kb.dumps.description import Tally, describe_tally, subjects_typed, write_description
+from kb.dumps.files import DumpFile, write_dumps
+from kb.dumps.graphs import graph_parts, graph_text, quad_lines, store_graph_lines
+from kb.dumps.pages import PageDump, pack, page_dump, unpack
 from kb.errors import KbError, PageError
 from kb.iris import Minter, reserved_page_id
 from kb.model import PageResult
@@ -41,6 +49,7 @@ ENTITY_LINES = "entities.nt"  # the entities graph of a snapshot, as canonical N
 BUILT_WITH = ("base", "city", "province")  # settings a KB keeps: adds must mint IRIs as the build did
 IN_FLIGHT = 16  # pages per worker extracted ahead of the store's load (their results wait in memory)
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+Parts = dict[str, Part]  # a graph's share of every dump
 
 
 @dataclass
@@ -81,8 +90,27 @@ class Prepared:
     path: str
     sha256: str
     cache: dict[str, Any] | None  # None: the KB already has this page with the same content
-    nquads: bytes = b""  # its graph, for the store
-    parts: dict[str, Part] = field(default_factory=dict)  # its share of every dump, compressed
+    dump: PageDump | None = None  # its graph for the store, its tally and its share of every dump
+
+
+@dataclass
+class _Run:
+    """One writer's new snapshot and what it is made with."""
+
+    data: DataDir
+    path: Path  # the snapshot's folder
+    store: ox.Store
+    settings: Settings
+    catalog: Catalog
+    report: BuildReport
+    previous: Path | None = None  # the snapshot an add started from (None for a build)
+
+    def __post_init__(self) -> None:
+        self.mint = Minter(self.settings.base)
+
+    def close(self) -> None:
+        """Let go of the store, before its snapshot is published or removed."""
+        del self.store
 
 
 _JOB: tuple[Settings, dict[str, str], Minter] | None = None  # each worker's settings and the KB's page checksums
@@ -113,7 +141,6 @@ def _prepare(path: Path) -> Prepared | PageError:
         result = extract(path, settings)
         if known.get(result.page.id) == result.page.sha256:
             return Prepared(result.page.id, result.page.path, result.page.sha256, None)
-        result = identity.qualify(result, settings)  # same-named entities told apart
         return _mapped(result, mint, corrections.plan_for(settings))
     except PageError as exc:
         return exc
@@ -123,19 +150,18 @@ def _prepare(path: Path) -> Prepared | PageError:
 
 def _mapped(result: PageResult, mint: Minter, plan: corrections.Plan) -> Prepared:
     fixed = corrected.apply_page(result, plan, mint)  # an editor's rejects and merges, before mapping
-    result, page, graph = fixed.result, result.page, mint.graph(result.page.id)
-    quads = rdf.page_quads(result, mint, skip_posts=fixed.dropped_posts, corrected=fixed.notes)
-    lines = dump.quad_lines(quads, graph)
+    page = result.page
+    quads = rdf.page_quads(fixed.result, mint, skip_posts=fixed.dropped_posts, corrected=fixed.notes)
+    dumped = page_dump(quads, mint.graph(page.id), mint.base)
     cache = {
         "sha256": page.sha256,
         "path": page.path,
         "entities": [asdict(e) for e in fixed.entities],
         "roles": fixed.roles,
-        "tally": asdict(void.Tally.of_lines(lines)),
+        "tally": asdict(dumped.tally),
         "corrected": list(fixed.matched),
     }
-    texts = dump.graph_texts(graph, lines, mint.base)
-    return Prepared(page.id, page.path, page.sha256, cache, texts["nq"], dump.compressed(texts, len(lines)))
+    return Prepared(page.id, page.path, page.sha256, cache, dumped)
 
 
 def extract_all(files: list[Path], settings: Settings, known: dict[str, str],
@@ -194,9 +220,9 @@ def build(paths: Iterable[str | Path], settings: Settings, progress: bool = True
     with _locked(data):
         snapshot = data.new_snapshot()
         (snapshot / "pages").mkdir()
-        store, catalog = ox.Store(str(snapshot / "store")), Catalog()
-        report = _ingest(store, snapshot, files, settings, progress, catalog, BuildReport())
-        return _complete(data, store, snapshot, settings, report, catalog, previous=None)
+        run = _Run(data, snapshot, ox.Store(str(snapshot / "store")), settings, Catalog(), BuildReport())
+        _load(run, files, progress)
+        return _complete(run)
 
 
 def add(paths: Iterable[str | Path], settings: Settings, progress: bool = True) -> BuildReport:
@@ -218,18 +244,23 @@ def update(files: list[Path], settings: Settings, progress: bool = True) -> Buil
             open_store_read_only(current / "store").backup(str(snapshot / "store"))
             shutil.copytree(current / "pages", snapshot / "pages", copy_function=os.link)
             catalog = Catalog.load(current)
-        store = ox.Store(str(snapshot / "store"))
-        touched = corrections.touched_pages(edits, store, Minter(settings.base), catalog.pages, catalog.corrected)
+        run = _Run(data, snapshot, ox.Store(str(snapshot / "store")), settings, catalog, report, previous=current)
+        touched = corrections.touched_pages(edits, run.store, run.mint, catalog.pages, catalog.corrected)
         report.recorrected = len(touched)
         again = _page_files(snapshot, touched - {Path(f).stem for f in files})
-        report = _ingest(store, snapshot, [*files, *again], settings, progress, catalog, report, force=touched)
+        _load(run, [*files, *again], progress, force=touched)
         if not report.changed and not edits:
-            del store
-            shutil.rmtree(snapshot)
-            report.pages = len(catalog.pages)
-            report.triples = json.loads((current / "COMPLETE").read_text(encoding="utf-8"))["triples"]
-            return report
-        return _complete(data, store, snapshot, settings, report, catalog, previous=current)
+            return _unchanged(run)
+        return _complete(run)
+
+
+def _unchanged(run: _Run) -> BuildReport:
+    """An add that changes nothing: its snapshot goes, the current one stays."""
+    run.close()
+    shutil.rmtree(run.path)
+    run.report.pages = len(run.catalog.pages)
+    run.report.triples = json.loads((run.previous / "COMPLETE").read_text(encoding="utf-8"))["triples"]
+    return run.report
 
 
 def _page_files(snapshot: Path, pages: set[str]) -> list[Path]:
@@ -258,25 +289,22 @@ def _require_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _ingest(store: ox.Store, snapshot: Path, files: list[Path], settings: Settings, progress: bool,
-            catalog: Catalog, report: BuildReport, force: set[str] = frozenset()) -> BuildReport:
-    """Extract pages into the snapshot: each page's graph replaced, its files written, the catalog
-    counting it. `force`: pages mapped again even if unchanged."""
-    mint = Minter(settings.base)
-    known = {page: entry["sha256"] for page, entry in catalog.pages.items() if page not in force}
-    changed = _changed(files, settings, progress, known, report)
+def _load(run: _Run, files: list[Path], progress: bool, force: set[str] = frozenset()) -> None:
+    """Extract and map pages, and load them into the snapshot: each page's graph replaced, its
+    files written, the catalog counting it. `force`: pages mapped again even if unchanged."""
+    known = {page: entry["sha256"] for page, entry in run.catalog.pages.items() if page not in force}
+    changed = _changed(files, run.settings, progress, known, run.report)
     # lenient: the quads are kb's own, serialized from terms whose IRIs were checked when made;
     # re-validating every IRI was a quarter of the load's parsing
-    with report.timed("pages"):
+    with run.report.timed("pages"):
         if known:  # an add: a few pages, each replacing its graph
             for page in changed:
-                store.clear_graph(mint.graph(page.id))
-                store.load(page.nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
-                _save(snapshot, page, catalog)
+                run.store.clear_graph(run.mint.graph(page.id))
+                run.store.load(page.dump.nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+                _save(run, page)
         else:  # a build: one bulk load of every page, parsed by the store (a load per page cost ~0.1 s)
-            store.bulk_load(io.BufferedReader(_Chunks(_saved(snapshot, changed, catalog)), 1 << 20),
-                            format=ox.RdfFormat.N_QUADS, lenient=True)
-    return report
+            run.store.bulk_load(io.BufferedReader(_Chunks(_saved(run, changed)), 1 << 20),
+                                format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[str, str],
@@ -301,64 +329,84 @@ def _changed(files: list[Path], settings: Settings, progress: bool, known: dict[
         yield page
 
 
-def _saved(snapshot: Path, pages: Iterable[Prepared], catalog: Catalog) -> Iterator[bytes]:
+def _saved(run: _Run, pages: Iterable[Prepared]) -> Iterator[bytes]:
     """Each page's quads, once its files are in the snapshot."""
     for page in pages:
-        _save(snapshot, page, catalog)
-        yield page.nquads
+        _save(run, page)
+        yield page.dump.nquads
 
 
-def _complete(data: DataDir, store: ox.Store, snapshot: Path, settings: Settings, report: BuildReport,
-              catalog: Catalog, previous: Path | None) -> BuildReport:
-    """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it.
-    `previous`: the snapshot an add started from (None for a build)."""
-    mint = Minter(settings.base)
-    with report.timed("entities"):
-        catalog.save(snapshot)
-        tally = void.Tally(**asdict(catalog.tally))  # the pages' tally, plus the graphs below
-        graphs: dict[ox.NamedNode, dict[str, Part] | str] = {mint.graph(page): page for page in catalog.pages}
-        plan = corrections.plan_for(settings)
-        entities, notes, matched = corrected.apply_entities(catalog.resolution.entities(), plan, mint,
-                                                            catalog.corrected)
-        entity_lines = dump.quad_lines(rdf.entity_quads(entities, set(catalog.roles), mint, notes),
-                                       mint.entities_graph())
-        (snapshot / ENTITY_LINES).write_bytes(b"\n".join(entity_lines))  # what the next add compares with
-        stored = _previous_lines(store, mint.entities_graph(), previous)
-        for graph, lines, old in ((mint.entities_graph(), entity_lines, stored),
-                                  (mint.ontology(), dump.quad_lines(rdf.ontology_quads(mint), mint.ontology()),
-                                   dump.store_graph_lines(store, mint.ontology()))):
-            graphs[graph] = _replace_graph(store, graph, lines, old, settings.base)
-            tally.add(void.Tally.of_lines(lines))
-        graphs.update(_correction_graphs(store, plan, mint, tally))
-        report.stale = [c for c in plan.corrections if c.id not in matched and c.id not in catalog.corrected]
-        corrections.save_applied(snapshot, plan, report.stale, settings)
-    with report.timed("description"):
-        described = void.describe_tally(tally, void.subjects_typed(entity_lines, SCHEMA.Person), settings)
-        # in the store and the dumps, so that they carry it
-        lines = dump.quad_lines((ox.Quad(t.subject, t.predicate, t.object, mint.void_graph()) for t in described),
-                                mint.void_graph())
-        graphs[mint.void_graph()] = _replace_graph(store, mint.void_graph(), lines,
-                                                   dump.store_graph_lines(store, mint.void_graph()), settings.base)
-    with report.timed("store"):
-        store.flush()
-        if previous is None:  # a bulk load leaves many small files; merged, lookups are 3-10x faster
-            store.optimize()  # (not after an add: its few writes do not need a whole archive's store rewritten)
-    with report.timed("dumps"):
-        in_order = (graphs[g] if isinstance(graphs[g], dict) else _page_parts(snapshot, graphs[g], catalog)
-                    for g in sorted(graphs, key=str))
-        files = dump.write_dumps(snapshot / "dumps", in_order, settings.base)
-        void.write_description(described, snapshot, settings)  # with the dumps' sizes and checksums
-    report.pages, report.triples = len(catalog.pages), {f.format: f.statements for f in files}["nq"]
-    del store
-    built = {"pages": report.pages, "triples": report.triples, **{k: getattr(settings, k) for k in BUILT_WITH},
-             "seconds": report.seconds}
-    (snapshot / "COMPLETE").write_text(json.dumps(built, ensure_ascii=False))
-    data.publish(snapshot)
+
+def _complete(run: _Run) -> BuildReport:
+    """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it."""
+    with run.report.timed("entities"):
+        graphs, tally, entity_lines = _resolve(run)
+    with run.report.timed("description"):
+        described = _describe(run, graphs, tally, entity_lines)
+    with run.report.timed("store"):
+        run.store.flush()
+        if run.previous is None:  # a bulk load leaves many small files; merged, lookups are 3-10x faster
+            run.store.optimize()  # (not after an add: its few writes do not need a whole archive's store rewritten)
+    with run.report.timed("dumps"):
+        files = write_dumps(run.path / "dumps", _parts_in_order(run, graphs), run.settings.base)
+        write_description(described, run.path, run.settings)  # with the dumps' sizes and checksums
+    return _publish(run, files)
+
+
+def _resolve(run: _Run) -> tuple[dict[ox.NamedNode, Parts | str], Tally, list[bytes]]:
+    """The graphs beside the pages' in the store: the entities (over every page), the ontology and
+    each correction. Returns every graph's dump parts (a page's: its id; its parts are in its file),
+    the tally of them all, and the entities graph's lines."""
+    mint, store, catalog = run.mint, run.store, run.catalog
+    catalog.save(run.path)
+    tally = Tally(**asdict(catalog.tally))  # the pages' tally, plus the graphs below
+    graphs: dict[ox.NamedNode, Parts | str] = {mint.graph(page): page for page in catalog.pages}
+    plan = corrections.plan_for(run.settings)
+    entities, notes, matched = corrected.apply_entities(catalog.resolution.entities(), plan, mint, catalog.corrected)
+    entity_lines = quad_lines(rdf.entity_quads(entities, set(catalog.roles), mint, notes), mint.entities_graph())
+    (run.path / ENTITY_LINES).write_bytes(b"\n".join(entity_lines))  # what the next add compares with
+    stored = _previous_lines(store, mint.entities_graph(), run.previous)
+    for graph, lines, old in ((mint.entities_graph(), entity_lines, stored),
+                              (mint.ontology(), quad_lines(rdf.ontology_quads(mint), mint.ontology()),
+                               store_graph_lines(store, mint.ontology()))):
+        graphs[graph] = _replace_graph(store, graph, lines, old, mint.base)
+        tally.add(Tally.of_lines(lines))
+    graphs.update(_correction_graphs(store, plan, mint, tally))
+    run.report.stale = [c for c in plan.corrections if c.id not in matched and c.id not in catalog.corrected]
+    corrections.save_applied(run.path, plan, run.report.stale, run.settings)
+    return graphs, tally, entity_lines
+
+
+def _describe(run: _Run, graphs: dict[ox.NamedNode, Parts | str], tally: Tally,
+              entity_lines: list[bytes]) -> list[ox.Triple]:
+    """The description of the data, also in its own graph: in the store and the dumps, so that they carry it."""
+    graph = run.mint.void_graph()
+    described = describe_tally(tally, subjects_typed(entity_lines, SCHEMA.Person), run.settings)
+    lines = quad_lines((ox.Quad(t.subject, t.predicate, t.object, graph) for t in described), graph)
+    graphs[graph] = _replace_graph(run.store, graph, lines, store_graph_lines(run.store, graph), run.settings.base)
+    return described
+
+
+def _parts_in_order(run: _Run, graphs: dict[ox.NamedNode, Parts | str]) -> Iterator[Parts]:
+    """Every graph's dump parts, in the dumps' order (by graph name); a page's read from its file."""
+    for graph in sorted(graphs, key=str):
+        parts = graphs[graph]
+        yield parts if isinstance(parts, dict) else _page_parts(run, parts)
+
+
+def _publish(run: _Run, files: list[DumpFile]) -> BuildReport:
+    report = run.report
+    report.pages, report.triples = len(run.catalog.pages), {f.format: f.statements for f in files}["nq"]
+    run.close()
+    built = {"pages": report.pages, "triples": report.triples,
+             **{k: getattr(run.settings, k) for k in BUILT_WITH}, "seconds": report.seconds}
+    (run.path / "COMPLETE").write_text(json.dumps(built, ensure_ascii=False))
+    run.data.publish(run.path)
     return report
 
 
 def _correction_graphs(store: ox.Store, plan: corrections.Plan, mint: Minter,
-                       tally: void.Tally) -> dict[ox.NamedNode, dict[str, Part]]:
+                       tally: Tally) -> dict[ox.NamedNode, Parts]:
     """Each correction in its own graph; the graphs of corrections no longer in the file are cleared."""
     wanted, editors, parts = {mint.correction(c.id) for c in plan.corrections}, set(), {}
     for graph in set(store.named_graphs()) - wanted:
@@ -366,10 +414,10 @@ def _correction_graphs(store: ox.Store, plan: corrections.Plan, mint: Minter,
             store.remove_graph(graph)
     for c in plan.corrections:
         graph = mint.correction(c.id)
-        lines = dump.quad_lines(rdf.correction_quads(c, mint, c.by not in editors), graph)
+        lines = quad_lines(rdf.correction_quads(c, mint, c.by not in editors), graph)
         editors.add(c.by)
-        parts[graph] = _replace_graph(store, graph, lines, dump.store_graph_lines(store, graph), mint.base)
-        tally.add(void.Tally.of_lines(lines))
+        parts[graph] = _replace_graph(store, graph, lines, store_graph_lines(store, graph), mint.base)
+        tally.add(Tally.of_lines(lines))
     return parts
 
 
@@ -380,37 +428,35 @@ def _previous_lines(store: ox.Store, graph: ox.NamedNode, previous: Path | None)
         return []
     if (previous / ENTITY_LINES).exists():
         return (previous / ENTITY_LINES).read_bytes().split(b"\n")
-    return dump.store_graph_lines(store, graph)
+    return store_graph_lines(store, graph)
 
 
 def _replace_graph(store: ox.Store, graph: ox.NamedNode, lines: list[bytes], stored: list[bytes],
-                   base: str) -> dict[str, Part]:
+                   base: str) -> Parts:
     """Make one graph of the store hold `lines` (canonical) instead of `stored`, writing only the
     difference (after an add, the entities graph differs in a few triples); its dump parts."""
     wanted, old = set(lines), set(stored) - {b""}
-    gone = dump.graph_text(graph, sorted(old - wanted), "nq")
+    gone = graph_text(graph, sorted(old - wanted), "nq")
     for quad in ox.parse(gone, format=ox.RdfFormat.N_QUADS, lenient=True) if gone else ():
         store.remove(quad)
-    added = dump.graph_text(graph, sorted(wanted - old), "nq")
+    added = graph_text(graph, sorted(wanted - old), "nq")
     if old:  # an add: a few triples, in one transaction
         store.load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
     else:  # a new graph, perhaps a large one
         store.bulk_load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
-    return dump.graph_parts(graph, lines, base)
+    return graph_parts(graph, lines, base)
 
 
-def _save(snapshot: Path, page: Prepared, catalog: Catalog) -> None:
+def _save(run: _Run, page: Prepared) -> None:
     """What later builds and adds need of a page without re-extracting it: its checksum, entities
     and dump parts; the catalog counts it (and no longer the page it replaces). New files are
     renamed over the old: an add's files are hard links into the served snapshot."""
-    folder, offset, index = snapshot / "pages", 0, {}
+    folder, catalog = run.path / "pages", run.catalog
     if page.id in catalog.pages:
         catalog.add_page(page.id, json.loads((folder / f"{page.id}.json").read_text(encoding="utf-8")), sign=-1)
-    for fmt, part in page.parts.items():
-        index[fmt] = [offset, len(part.data), part.crc, part.size, part.statements]
-        offset += len(part.data)
-    _replace_file(folder / f"{page.id}.parts", b"".join(part.data for part in page.parts.values()))
-    cache = {**(page.cache or {}), "parts": index}
+    data, index = pack(page.dump.parts)
+    _replace_file(folder / f"{page.id}.parts", data)
+    cache = {**page.cache, "parts": index}
     _replace_file(folder / f"{page.id}.json", json.dumps(cache, ensure_ascii=False).encode("utf-8"))
     catalog.add_page(page.id, cache)
 
@@ -421,10 +467,8 @@ def _replace_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _page_parts(snapshot: Path, page: str, catalog: Catalog) -> dict[str, Part]:
-    data = (snapshot / "pages" / f"{page}.parts").read_bytes()
-    return {fmt: Part(data[start:start + length], crc, size, statements)
-            for fmt, (start, length, crc, size, statements) in catalog.pages[page]["parts"].items()}
+def _page_parts(run: _Run, page: str) -> Parts:
+    return unpack((run.path / "pages" / f"{page}.parts").read_bytes(), run.catalog.pages[page]["parts"])
 
 
 class _Chunks(io.RawIOBase):

@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.dumps.description import Tally
 from kb.errors import KbError
 from kb.model import Entity
 from kb.stages.resolve import Resolution
-from kb.void import Tally
 
 FILE_NAME = "catalog.json"
 

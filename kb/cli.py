@@ -68,11 +68,10 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from kb.identity import qualify
     from kb.pipeline import extract
 
     settings = _settings(args)
-    result = qualify(extract(args.page, settings), settings)  # as the build maps it: namesakes told apart
+    result = extract(args.page, settings)
     if args.format == "json":
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -91,7 +90,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from kb.dump import dump
+    from kb.dumps.files import dump
 
     settings = _settings(args)
     if args.output:

@@ -1,8 +1,10 @@
-"""The extraction pipeline for one page: read -> normalize -> segment -> extract entities."""
+"""The extraction pipeline for one page: read -> normalize -> segment -> extract entities -> tell
+apart same-named entities (kb.identity), so that every caller gets the result the build maps."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from kb import identity
 from kb.config import Settings
 from kb.errors import PageError
 from kb.model import Page, PageResult
@@ -17,7 +19,7 @@ def stage_names() -> tuple[str, ...]:
 
 
 def extract(path: str | Path, settings: Settings) -> PageResult:
-    """Run every stage over one page file; raises PageError when the file cannot be used."""
+    """Run every stage over one page file, namesakes told apart; raises PageError when the file cannot be used."""
     raw = read.read_page(path)
     text, offsets = normalize.normalize(raw.source)
     year, evidence = dates.infer_year(raw.id, text)
@@ -26,4 +28,4 @@ def extract(path: str | Path, settings: Settings) -> PageResult:
     if not items:
         raise PageError(raw.path, "no article found: not a newspaper page")
     mentions, found, posts = entities.extract(page, items, settings)
-    return PageResult(page, items, mentions, found, posts)
+    return identity.qualify(PageResult(page, items, mentions, found, posts), settings)

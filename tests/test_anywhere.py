@@ -29,7 +29,7 @@ from SPARQLWrapper import CSV, JSON, N3, XML, SPARQLWrapper
 
 from conftest import ROOT, SEEDS, Server, run_kb, serve_refused
 from kb.config import resolve
-from kb.dump import read_manifest
+from kb.dumps.files import read_manifest
 from kb.iris import to_uri
 from kb.web.app import create_app
 from kb.store.backend import SnapshotBackend

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from kb.deflate import GzipWriter, compress
+from kb.dumps.deflate import GzipWriter, compress
 
 PIECES = [
     [b"hello\n"],

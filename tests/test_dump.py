@@ -15,8 +15,9 @@ import pytest
 import rdflib
 
 from conftest import SEEDS, run_kb
-from kb.dump import MEDIA_TYPES, graph_parts, read_manifest, write, write_dumps
-from kb.dump_jsonld import context, write_jsonld
+from kb.dumps.files import read_manifest, write, write_dumps
+from kb.dumps.graphs import MEDIA_TYPES, graph_parts
+from kb.jsonld import context, write_jsonld
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
            "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}

@@ -116,7 +116,7 @@ def test_void_over_rdf_files_describes_what_was_loaded(kb_data, tmp_path):
 
 def test_void_build_tallies_agree_with_sparql_over_the_store(kb_data, base):
     """A build counts from per-graph tallies; `kb serve --data` counts by SPARQL: the same description."""
-    from kb import void
+    from kb.dumps import description as void
     from kb.config import resolve
 
     store = _store(kb_data)

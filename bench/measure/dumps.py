@@ -51,8 +51,8 @@ def native(data_dir: Path, out: Path) -> dict[str, float]:
 
 def from_store(data_dir: Path) -> dict[str, float]:
     """Seconds for kb to write each format from the store alone, as for a KB with no build parts
-    (`kb.dump.write`: canonical order, one core, uncompressed, to /dev/null)."""
-    from kb.dump import write
+    (`kb.dumps.files.write`: canonical order, one core, uncompressed, to /dev/null)."""
+    from kb.dumps.files import write
 
     store = ox.Store.read_only(str(Path(data_dir) / "current" / "store"))
     base = _built_base(data_dir)
@@ -73,7 +73,7 @@ def _built_base(data_dir: Path) -> str:
 def all_from_parts(data_dir: Path, out: Path) -> dict:
     """All five dumps the way a build makes them (every graph's parts compressed on every core,
     then the files assembled), fed from the store's graphs instead of from extraction."""
-    from kb.dump import write_dumps
+    from kb.dumps.files import write_dumps
 
     path = str(Path(data_dir) / "current" / "store")
     graphs = [str(g) for g in sorted(ox.Store.read_only(path).named_graphs(), key=str)]
@@ -98,7 +98,7 @@ def _open_store(path: str, base: str) -> None:
 
 
 def _graph_parts(graph: str) -> dict:
-    from kb.dump import graph_parts, store_graph_lines
+    from kb.dumps.graphs import graph_parts, store_graph_lines
 
     node = ox.NamedNode(graph[1:-1])
     return graph_parts(node, store_graph_lines(_STORE, node), _BASE)

@@ -15,7 +15,8 @@ STAGES = ("extract", "qualify", "map to RDF", "canonical lines", "tally", "dump 
 
 
 def measure(files: list[Path], chars: int) -> dict:
-    from kb import dump, identity, rdf, void
+    from kb import identity, rdf
+    from kb.dumps import description as void, graphs as dump
     from kb.config import resolve
     from kb.iris import Minter
     from kb.pipeline import extract

@@ -15,9 +15,8 @@ from itertools import chain, islice
 import pyoxigraph as ox
 from pyld import jsonld
 
-from kb import dump_jsonld
+from kb import jsonld as kb_jsonld
 from kb.errors import ConfigError
-from kb.web import jsonld_fast
 from kb.web.index import Label
 from kb.vocab import ORG, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID
 
@@ -140,13 +139,13 @@ def profile_of(value: str | None) -> str:
 
 
 def context(base: str) -> dict:
-    """The context document of the KB under `base` (kb.dump_jsonld.context: the dumps' too)."""
+    """The context document of the KB under `base` (the dumps' too)."""
     return _context_document(base)
 
 
 @lru_cache(maxsize=8)
 def _context_document(base: str) -> dict:
-    return {"@context": dump_jsonld.context(base)}
+    return {"@context": kb_jsonld.context(base)}
 
 
 def _loader(url: str, options: dict | None = None) -> dict:
@@ -170,17 +169,17 @@ def to_jsonld(doc: Document, profile: str = "compacted", use_pyld: bool = False,
     """Expanded: as serialized. Compacted (default): with the KB's context under `base`, the IRI's
     own node at the top (so "@id" is the IRI) and every other node under "@included". Framed: pyld
     frames the document around the IRI, embedding what it links to; the rest goes under "@included".
-    Compacted documents come from kb.web.jsonld_fast unless `use_pyld` (the reference)."""
+    Compacted documents come from kb.jsonld unless `use_pyld` (the reference)."""
     fast = None if use_pyld else _compactor(base)
-    if fast is not None and profile == "compacted":  # pyld's document (tests/test_jsonld_fast.py), 50x faster
-        return _compacted(doc, jsonld_fast.nodes(fast, doc.triples), base)
+    if fast is not None and profile == "compacted":  # pyld's document (tests/test_jsonld.py), 50x faster
+        return _compacted(doc, kb_jsonld.nodes(fast, doc.triples), base)
     expanded = _types_as_keyword(json.loads(ox.serialize(doc.triples, format=ox.RdfFormat.JSON_LD)))
     if profile == "expanded":
         return expanded
     if profile == "framed":
         frame = {"@context": context_url(base), "@id": doc.iri, "@embed": "@once"}
         top = jsonld.frame(expanded, frame, options={**OPTIONS, "omitGraph": True})
-        nodes = jsonld_fast.nodes(fast, doc.triples) if fast else _graph(jsonld.compact(
+        nodes = kb_jsonld.nodes(fast, doc.triples) if fast else _graph(jsonld.compact(
             expanded, context_url(base), options=COMPACT))
         embedded = {n.get("@id") for n in _nodes(top)}
         return _with_included(top, [n for n in nodes if n.get("@id") not in embedded], base)
@@ -193,10 +192,10 @@ def _compacted(doc: Document, nodes: list[dict], base: str) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _compactor(base: str) -> jsonld_fast.Compactor | None:
+def _compactor(base: str) -> kb_jsonld.Compactor | None:
     try:
-        return jsonld_fast.Compactor(context(base))
-    except jsonld_fast.Unsupported:
+        return kb_jsonld.Compactor(context(base))
+    except kb_jsonld.Unsupported:
         return None  # a context beyond what the fast path implements: pyld does it all
 
 
@@ -221,7 +220,7 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 def dumps(document: dict | list, base: str) -> str:
     """The JSON text of a document from to_jsonld(); our inline context, the same in every
     document (~5 KB), is encoded once rather than on every page."""
-    if not isinstance(document, dict) or document.get("@context") is not dump_jsonld.context(base):
+    if not isinstance(document, dict) or document.get("@context") is not kb_jsonld.context(base):
         return _encode(document)
     rest = _encode({k: v for k, v in document.items() if k != "@context"})
     return '{"@context": ' + _encoded_context(base) + (", " + rest[1:] if rest != "{}" else "}")
@@ -229,13 +228,13 @@ def dumps(document: dict | list, base: str) -> str:
 
 @lru_cache(maxsize=8)
 def _encoded_context(base: str) -> str:
-    return _encode(dump_jsonld.context(base))
+    return _encode(kb_jsonld.context(base))
 
 
 def _with_included(top: dict, others: list[dict], base: str) -> dict:
     """Clients get the context itself inline, so they never fetch anything to read a page."""
     top = {k: v for k, v in top.items() if k != "@context"}
-    document = {"@context": dump_jsonld.context(base), **top}
+    document = {"@context": kb_jsonld.context(base), **top}
     if others:
         document["@included"] = others
     return document

@@ -18,7 +18,7 @@ from typing import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 
-from kb.dump import MANIFEST, DumpFile, read_manifest
+from kb.dumps.files import MANIFEST, DumpFile, read_manifest
 from kb.errors import NotFound
 from kb.web import caching, site
 from kb.web.conneg import HTML, negotiate

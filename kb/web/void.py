@@ -16,9 +16,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pyld import jsonld
 
-from kb import void
-from kb.dump_jsonld import context
 from kb.config import Settings
+from kb.dumps import description as void
+from kb.jsonld import context
 from kb.vocab import DCAT, RDF_TYPE, VOID, prefixes
 from kb.web import site
 from kb.store.backend import Backend

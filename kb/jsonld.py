@@ -1,25 +1,32 @@
-"""Compacted JSON-LD straight from a document's triples: the node objects pyld's compaction with
-our own context gives, without pyld (2-7 ms a page) on the hot path of every entity page.
+"""The KB's JSON-LD: its one context, and one compactor for the entity pages and the dumps.
 
-It implements the parts of JSON-LD 1.1 compaction (IRI compaction, term selection, value
-compaction) that a context like ontology/context.jsonld uses: prefixes, plain terms, terms with
-@type (@id or a datatype) or @language, @container @set. A context using anything else is
-refused at construction (Unsupported), and documents.py then keeps pyld. tests/test_jsonld_fast.py
-compares both, parsed, on every page of the seed KB.
+The compactor reads a context like ontology/context.jsonld (prefixes, plain terms, terms with
+@type (@id or a datatype) or @language, @container @set) and refuses anything else at
+construction (Unsupported; the pages then keep pyld). It never runs a full JSON-LD compaction:
+pyld takes 2-7 ms a page, and its from_rdf/compact are quadratic on a whole KB.
+
+It writes node objects in one of two styles, each kept byte for byte as published:
+- pages (the default): what pyld's JSON-LD 1.1 compaction with the context gives (term selection,
+  compact IRIs everywhere, a single @type as a string); tests/test_jsonld.py compares both, parsed,
+  on every page of the seed KB.
+- dumps (`Compactor(context, dump=True)`): IRIs in full, @type always an array, and every value of a
+  predicate under the predicate's term, as an explicit value object when it does not fit the term's
+  coercion, so that the dump expands back to exactly the triples given. Streamed, subject by subject,
+  with a plan per predicate and kind of value (a dump repeats both a lot).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kb.dump_jsonld import add_value
+from kb.resources import ontology_text
+from kb.vocab import RDF_TYPE, XSD_STRING, kb_namespace
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 GEN_DELIM = re.compile(r".*[:/?#\[\]@]$")
 TERM_KEYS = {"@id", "@type", "@language", "@container"}
 CONTAINERS = ("@set", "@none")  # term selection order for every non-list value
@@ -37,14 +44,25 @@ class Term:
     language: str | None = None
     is_set: bool = False
     prefix: bool = False  # usable as the prefix of a compact IRI
+    plain: bool = False  # a string in the context (a prefix or a class), not an object
+
+
+@lru_cache(maxsize=8)
+def context(base: str) -> dict:
+    """The KB's one JSON-LD context (the value of "@context"), for the pages, the dumps and VoID:
+    ontology/context.jsonld with its `kb:` prefix under the KB's base (the file holds the default
+    base's), so a triple compacts the same way whatever the base. Cached: never modify it."""
+    found = json.loads(ontology_text("context.jsonld"))["@context"]
+    return {**found, "kb": kb_namespace(base).iri}
 
 
 class Compactor:
-    def __init__(self, context: dict) -> None:
+    def __init__(self, context: dict, dump: bool = False) -> None:
+        """`context`: a context document ({"@context": {...}}); `dump`: the dumps' style."""
         local = context["@context"]
         if not isinstance(local, dict) or set(k for k in local if k.startswith("@")) - {"@version"}:
             raise Unsupported("only a single context object without @vocab, @base or @language is supported")
-        self._raw = local
+        self._raw, self._dump = local, dump
         self.terms = {name: self._term(name, value) for name, value in local.items() if not name.startswith("@")}
         self._prefixes = sorted((t for t in self.terms.values() if t.prefix), key=lambda t: (len(t.name), t.name))
         # IRI -> container -> (type-or-language key -> term), the shortest term first, as pyld's inverse context
@@ -57,6 +75,8 @@ class Compactor:
         self._prefixed = re.compile("|".join(re.escape(t.iri) for t in self._prefixes) or "(?!)")
         self._vocab: dict[str, str] = {}
         self._curies: dict[str, str] = {}  # predicates no term fits
+        self._plans: dict[tuple[str, object], tuple[str, bool, bool]] = {}  # the dumps' (key, plain, is_set)
+        self._key_and_value = self._dump_property if dump else self._property
 
     def _expand(self, value: str) -> str:
         prefix, colon, suffix = value.partition(":")
@@ -65,7 +85,8 @@ class Compactor:
         return value
 
     def _term(self, name: str, value: object) -> Term:
-        if isinstance(value, str):
+        plain = isinstance(value, str)
+        if plain:
             value = {"@id": value}
         if not isinstance(value, dict) or set(value) - TERM_KEYS or value.get("@container", "@set") != "@set":
             raise Unsupported(f"term {name!r}: only @id, @type, @language and @container @set are supported")
@@ -79,7 +100,7 @@ class Compactor:
             raise Unsupported(f"term {name!r}: a null @language, or @language with @type, is not supported")
         simple = set(value) == {"@id"}
         return Term(name, iri, kind, value.get("@language"), "@container" in value,
-                    simple and ":" not in name and bool(GEN_DELIM.match(iri)))
+                    simple and ":" not in name and bool(GEN_DELIM.match(iri)), plain)
 
     def _select(self, iri: str, key: tuple[str, str], fallback: tuple[str, str]) -> Term | None:
         """JSON-LD 1.1 term selection for one value: by container, then by preferred type/language."""
@@ -118,17 +139,18 @@ class Compactor:
         node: dict = {"@id": self._id(subject)}
         types: list[str] = []
         for t in triples:
-            if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Literal):
+            if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 types.append(self.iri(t.object.value, vocab=True))
                 continue
-            key, value, is_set = self._property(t.predicate.value, t.object)
-            add_value(node, key, value, is_set)
+            add_value(node, *self._key_and_value(t.predicate.value, t.object))
         if types:
-            node["@type"] = types[0] if len(types) == 1 else types
+            node["@type"] = types[0] if len(types) == 1 and not self._dump else types
         return node
 
-    def _id(self, node: ox.NamedNode | ox.BlankNode) -> str:
-        return "_:" + node.value if isinstance(node, ox.BlankNode) else self.iri(node.value, vocab=False)
+    def _id(self, node: ox.Term) -> str:
+        if isinstance(node, ox.BlankNode):
+            return "_:" + node.value
+        return node.value if self._dump else self.iri(node.value, vocab=False)
 
     def _property(self, predicate: str, obj: ox.Term) -> tuple[str, object, bool]:
         """(key, compacted value, whether the key's values are always an array)."""
@@ -163,6 +185,33 @@ class Compactor:
             return obj.value
         return {"@type": self.iri(datatype, vocab=True), "@value": obj.value}
 
+    def _dump_property(self, predicate: str, obj: ox.Term) -> tuple[str, object, bool]:
+        """The dumps' (key, value, is_set): the predicate's term (the first by name that fits the
+        value, else the first), the value plain only where it fits the term's coercion."""
+        kind = _kind(obj)
+        plan = self._plans.get((predicate, kind))
+        if plan is None:
+            terms = sorted((t for t in self.terms.values() if t.iri == predicate and not t.plain),
+                           key=lambda t: t.name)
+            fits = [t for t in terms if _fits(t, obj)]
+            if fits or terms:
+                term = (fits or terms)[0]
+                plan = term.name, bool(fits), term.is_set
+            else:
+                plan = self._curie(predicate), False, False
+            self._plans[(predicate, kind)] = plan
+        key, plain, is_set = plan
+        return key, obj.value if plain else self._value_object(obj), is_set
+
+    def _value_object(self, obj: ox.Term) -> dict:
+        if not isinstance(obj, ox.Literal):
+            return {"@id": self._id(obj)}
+        if obj.language:
+            return {"@value": obj.value, "@language": obj.language}
+        if obj.datatype.value != XSD_STRING:
+            return {"@value": obj.value, "@type": self._curie(obj.datatype.value)}
+        return {"@value": obj.value}
+
 
 def _keys(term: Term) -> list[tuple[str, str]]:
     """The type-or-language keys under which a term is preferred (pyld's inverse context)."""
@@ -173,12 +222,60 @@ def _keys(term: Term) -> list[tuple[str, str]]:
     return [("@language", "@none"), ("@type", "@none")]
 
 
+def _kind(obj: ox.Term) -> object:
+    """What decides how a dump writes a value: an IRI, a blank node, or a literal's language and datatype."""
+    if isinstance(obj, ox.NamedNode):
+        return "@id"
+    if isinstance(obj, ox.BlankNode):
+        return "_:"
+    return obj.language, obj.datatype.value
 
 
-def nodes(compactor: Compactor, triples: list[ox.Triple]) -> list[dict]:
-    """Node objects, one per subject in order of first appearance (triples grouped by subject,
-    as a sorted document's are)."""
-    grouped: dict[ox.Term, list[ox.Triple]] = {}
+def _fits(term: Term, obj: ox.Term) -> bool:
+    """Whether the term's coercion writes the value as a plain string (the dumps' rule)."""
+    if isinstance(obj, ox.NamedNode):
+        return term.type == "@id"
+    if not isinstance(obj, ox.Literal) or term.type == "@id":
+        return False
+    if term.language is not None:
+        return obj.language == term.language
+    if term.type is not None:
+        return obj.datatype.value == term.type
+    return obj.language is None and obj.datatype.value == XSD_STRING
+
+
+def add_value(node: dict, key: str, value: object, is_set: bool) -> None:
+    """Another value under `key`: a list once there are two, or always for a @set term."""
+    if key not in node:
+        node[key] = [value] if is_set else value
+    elif isinstance(node[key], list):
+        node[key].append(value)
+    else:
+        node[key] = [node[key], value]
+
+
+def _by_subject(triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[tuple[ox.Term, list]]:
+    """Triples grouped by subject, in order of first appearance (a sorted document's are grouped)."""
+    grouped: dict[ox.Term, list] = {}
     for t in triples:
         grouped.setdefault(t.subject, []).append(t)
-    return [compactor.node(subject, ts) for subject, ts in grouped.items()]
+    return iter(grouped.items())
+
+
+def nodes(compactor: Compactor, triples: Iterable[ox.Triple]) -> list[dict]:
+    """Node objects, one per subject in order of first appearance."""
+    return [compactor.node(subject, ts) for subject, ts in _by_subject(triples)]
+
+
+def nodes_json(triples: Iterable[ox.Triple | ox.Quad], compactor: Compactor) -> list[bytes]:
+    """One JSON object per subject, as UTF-8 with sorted keys: the same bytes every time."""
+    return [json.dumps(node, ensure_ascii=False, sort_keys=True).encode("utf-8") for node in nodes(compactor, triples)]
+
+
+def write_jsonld(triples: Iterable[ox.Triple | ox.Quad], out: BinaryIO, base: str) -> None:
+    """Write triples (the graph of a quad is ignored) as {"@context": ..., "@graph": [nodes]} in the
+    dumps' style, with the context of the KB under `base`."""
+    compactor = Compactor({"@context": context(base)}, dump=True)
+    out.write(b'{"@context": ' + json.dumps(context(base), ensure_ascii=False).encode("utf-8") + b',\n"@graph": [\n')
+    out.write(b",\n".join(nodes_json(triples, compactor)))
+    out.write(b"\n]}\n")

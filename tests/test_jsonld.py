@@ -1,6 +1,6 @@
-"""kb.web.jsonld_fast: compacted JSON-LD without pyld, proved equal to pyld's compaction (and
+"""kb.jsonld: compacted JSON-LD without pyld, proved equal to pyld's compaction (and
 framing) with our context on every entity and article of the seed KB, and on hand-built nodes
-for each rule of term selection and value compaction."""
+for each rule of term selection and value compaction; the dumps' style gives back the same triples."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,9 @@ import pyoxigraph as ox
 import pytest
 from pyld import jsonld
 
+from kb import jsonld as kb_jsonld
 from kb.store import DataDir
-from kb.web import documents, jsonld_fast
+from kb.web import documents
 from kb.web.index import build as build_index
 
 S = "http://schema.org/"
@@ -36,7 +37,7 @@ def _pages(store: ox.Store) -> list[str]:
 
 
 @pytest.mark.parametrize("profile", ["compacted", "framed"])
-def test_jsonld_fast_equals_pyld_on_every_page_of_the_seed_kb(store, profile, base):
+def test_jsonld_equals_pyld_on_every_page_of_the_seed_kb(store, profile, base):
     """The fast path serves these profiles; expanded never went through pyld's compaction."""
     labels = build_index(store).labels
     iris = _pages(store)
@@ -46,6 +47,19 @@ def test_jsonld_fast_equals_pyld_on_every_page_of_the_seed_kb(store, profile, ba
         fast = documents.to_jsonld(doc, profile, base=base)
         reference = json.loads(json.dumps(documents.to_jsonld(doc, profile, use_pyld=True, base=base)))
         assert fast == reference, iri
+
+
+@pytest.mark.parametrize("dump", [False, True], ids=["pages", "dumps"])
+def test_jsonld_either_style_reads_back_as_the_triples_given(store, base, dump):
+    """Every graph of the seed KB, compacted in the pages' and the dumps' style, parsed again."""
+    compactor = kb_jsonld.Compactor(documents.context(base), dump=dump)
+    graphs = list(store.named_graphs())
+    assert len(graphs) > 4
+    for graph in graphs:
+        triples = sorted((q.triple for q in store.quads_for_pattern(None, None, None, graph)), key=str)
+        document = {**documents.context(base), "@graph": kb_jsonld.nodes(compactor, triples)}
+        read = ox.parse(json.dumps(document, ensure_ascii=False).encode("utf-8"), ox.RdfFormat.JSON_LD)
+        assert {q.triple for q in read} == set(triples), graph
 
 
 def _t(s: str, p: str, o: ox.Term) -> ox.Triple:
@@ -91,9 +105,9 @@ CASES = [  # (the node's triples as (predicate, object), the compacted node with
 
 
 @pytest.mark.parametrize("name, pairs, expected", CASES, ids=[c[0] for c in CASES])
-def test_jsonld_fast_node_compaction(name, pairs, expected):
+def test_jsonld_node_compaction(name, pairs, expected):
     triples = [_t(ME, p, o) for p, o in pairs]
-    node = jsonld_fast.nodes(jsonld_fast.Compactor(documents.context(BASE)), triples)[0]
+    node = kb_jsonld.nodes(kb_jsonld.Compactor(documents.context(BASE)), triples)[0]
     assert node == {"@id": ME, **expected}
     expanded = documents._types_as_keyword(json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD)))
     reference = jsonld.compact(expanded, documents.context_url(BASE), options=documents.COMPACT)
@@ -106,6 +120,6 @@ def test_jsonld_fast_node_compaction(name, pairs, expected):
     {"@context": {"kind": {"@id": S + "additionalType", "@type": "@vocab"}}},
     {"@context": [{"schema": S}]},
 ])
-def test_jsonld_fast_refuses_contexts_beyond_its_subset(context):
-    with pytest.raises(jsonld_fast.Unsupported):
-        jsonld_fast.Compactor(context)
+def test_jsonld_refuses_contexts_beyond_its_subset(context):
+    with pytest.raises(kb_jsonld.Unsupported):
+        kb_jsonld.Compactor(context)

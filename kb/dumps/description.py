@@ -66,7 +66,7 @@ class Tally:
 
     @classmethod
     def of_lines(cls, lines: list[bytes]) -> "Tally":
-        """The tally of one graph's canonical N-Triples lines (kb.dump)."""
+        """The tally of one graph's canonical N-Triples lines (kb.dumps.graphs)."""
         classes, mentions, typed, times, agents = Counter(), Counter(), set(), Counter(), Counter()
         for line in lines:
             subject, predicate, obj = line.decode("utf-8").split(" ", 2)
