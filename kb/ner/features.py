@@ -73,7 +73,48 @@ def keys(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
     out["t-1"] = np.concatenate(([0], tag[:-1])) if n else tag
     out["t1"] = np.concatenate((tag[1:], [0])) if n else tag
     out["w"] = np.repeat(words, lengths)
+    flags = _lexicon()[np.where(codes[2:n + 2] < DENSE, codes[2:n + 2], 0)] + 1
+    around = np.concatenate(([0], flags, [0]))
+    out["x0"], out["x-1"], out["x1"] = flags, around[:n], around[2:]
+    out["g"] = _gazetteer(tokens, n)
     return out
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> np.ndarray:
+    """What kb's rule data says of each character, as bit flags: a surname (1), the first of a
+    compound surname (2), a transliteration character (4), the last of a place's suffix (8) or of an
+    organization's (16)."""
+    from kb.stages import lexicon
+
+    table = np.zeros(DENSE, np.int64)
+    single, compound = lexicon.surnames()
+    for flag, chars in ((1, single), (2, (c[0] for c in compound)), (4, lexicon.wordset("people_foreign.txt")),
+                        (8, (s[-1] for s in lexicon.suffix_table("places_suffixes.txt"))),
+                        (16, (s[-1] for s in lexicon.suffix_table("orgs_suffixes.txt")))):
+        for c in chars:
+            table[ord(c)] |= flag
+    return table
+
+
+def _gazetteer(tokens: Sequence[tuple[str, str]], n: int) -> np.ndarray:
+    """1, 2, 3 at the first, middle and last characters of rjieba's words that name a known place
+    (China's divisions, the world's countries and cities, regions), 0 elsewhere."""
+    known = _places()
+    out = np.zeros(n, np.int64)
+    at = 0
+    for word, _ in tokens:
+        if len(word) > 1 and word in known:
+            out[at], out[at + 1:at + len(word) - 1], out[at + len(word) - 1] = 1, 2, 3
+        at += len(word)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    from kb.stages import places
+
+    return frozenset(name for name in places.known() if len(name) >= 2)
 
 
 def attributes(text: str, tokens: Sequence[tuple[str, str]]) -> list[list[str]]:
