@@ -14,7 +14,7 @@ GOLD = SHARED / "gold"
 FLOORS = {
     "items": 0.95, "bylines": 0.95,
     "people": 0.90, "posts": 0.85, "organizations": 0.80, "projects": 0.80,
-    "places": 0.80, "events": 0.75,  # no floor in the issue: these guard what was reached
+    "places": 0.85, "events": 0.75,  # no floor in the issue: these guard what was reached
 }
 
 
@@ -39,7 +39,7 @@ def test_quality_f1_meets_floor(scores, kind):
 # The development part of the annotated news sentences (kb.ner.corpus.split: never trained or
 # tuned on), read by the whole pipeline ten sentences at a time as plain-text articles.
 CORPUS = SHARED / "corpora" / "peoples-daily-ner" / "train_bio.txt"
-NEWS_FLOORS = {"PER": 0.83, "ORG": 0.77, "LOC": 0.84}
+NEWS_FLOORS = {"PER": 0.85, "ORG": 0.77, "LOC": 0.85}  # the issue's targets on national news (ORG: 0.75)
 
 
 @pytest.fixture(scope="module")
