@@ -9,6 +9,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def _classes(codes: np.ndarray) -> np.ndarray:
     han = (codes >= 0x4E00) & (codes <= 0x9FFF)
     digit = (codes >= 0x30) & (codes <= 0x39)
     latin = ((codes | 0x20) >= 0x61) & ((codes | 0x20) <= 0x7A)
-    return np.select([han, digit, latin], [1, 2, 3], 4)
+    return 4 - 3 * han - 2 * digit - latin  # the three never overlap
 
 
 DENSE = 0x10000  # templates whose keys all lie below this are looked up in a plain table
@@ -43,37 +44,51 @@ DENSE = 0x10000  # templates whose keys all lie below this are looked up in a pl
 
 @lru_cache(maxsize=1 << 17)  # a page repeats its words, and a paper its vocabulary
 def _word_key(word: str) -> int:
-    """A word as a number (CRC-32 of its bytes, with its length and first character to part the
-    rare words whose checksums collide), never 0; the same in every process."""
+    """A word of two or more characters as a number (CRC-32 of its bytes, with its length and
+    first character to part the rare words whose checksums collide), never 0; the same in every
+    process. A single character: 0 (the character's own templates cover it)."""
+    if len(word) < 2:
+        return 0
     return zlib.crc32(word.encode()) | (len(word) << 32) | (ord(word[0]) << 40)
+
+
+
+# every template, in the order its keys are listed (and its weights summed): the family of keys it
+# reads and its offset there, the family's array being padded so that the template's key at
+# character i is array[offset + i] (u-2 is the code two characters back, b-2 the bigram starting there)
+TEMPLATES = (("u-2", "u", 0), ("u-1", "u", 1), ("u0", "u", 2), ("u1", "u", 3), ("u2", "u", 4),
+             ("b-2", "b", 0), ("b-1", "b", 1), ("b0", "b", 2), ("b1", "b", 3), ("k", "k", 0),
+             ("t0", "t", 1), ("t-1", "t", 0), ("t1", "t", 2), ("w", "w", 0))
 
 
 def keys(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
     """Template name -> the key of that template at each character of text (int64, 0: none).
     tokens: rjieba's (word, tag) over exactly this text."""
+    n, arrays = len(text), families(text, tokens)
+    return {name: arrays[family][offset:offset + n] for name, family, offset in TEMPLATES}
+
+
+def families(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """Each family's padded array of keys (see TEMPLATES): character codes, bigrams, classes of
+    the character and its neighbours, jieba tags with the place in their word, whole words."""
     n = len(text)
     codes = np.full(n + 4, _PAD, dtype=np.int64)
     codes[2:n + 2] = fold(text)
-    out = {f"u{k}": codes[2 + k:2 + k + n] for k in (-2, -1, 0, 1, 2)}
-    for k in (-2, -1, 0, 1):
-        out[f"b{k}"] = (codes[2 + k:2 + k + n] << 21) | codes[3 + k:3 + k + n]
-    cls = np.full(n + 2, 0, dtype=np.int64)
+    cls = np.zeros(n + 2, dtype=np.int64)
     cls[1:n + 1] = _classes(codes[2:n + 2])
-    out["k"] = cls[:n] * 25 + cls[1:n + 1] * 5 + cls[2:] + 1
     words, tags = zip(*tokens) if tokens else ((), ())
-    lengths = np.array(list(map(len, words)), dtype=np.int64)
-    tag_ids = np.array([_TAG_IDS.get(t, 0) for t in tags], dtype=np.int64)
-    words = np.array([_word_key(w) if len(w) > 1 else 0 for w in words], dtype=np.int64)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    ends = np.repeat(np.cumsum(lengths) - 1, lengths)
-    at = np.arange(n)
-    position = np.where(starts == ends, 3, np.where(at == starts, 0, np.where(at == ends, 2, 1)))  # B M E S
-    tag = np.repeat(tag_ids, lengths) * 4 + position + 1
-    out["t0"] = tag
-    out["t-1"] = np.concatenate(([0], tag[:-1])) if n else tag
-    out["t1"] = np.concatenate((tag[1:], [0])) if n else tag
-    out["w"] = np.repeat(words, lengths)
-    return out
+    lengths = np.fromiter(map(len, words), np.int64, len(words))
+    tag_ids = np.fromiter(map(_TAG_IDS.get, tags, repeat(0)), np.int64, len(tags))
+    word_keys = np.fromiter(map(_word_key, words), np.int64, len(words))
+    ends = np.cumsum(lengths)
+    position = np.ones(n, np.int64)  # B M E S: 0 1 2 3
+    position[ends[lengths > 1] - 1] = 2
+    position[(ends - lengths)[lengths > 1]] = 0
+    position[ends[lengths == 1] - 1] = 3
+    tag = np.zeros(n + 2, dtype=np.int64)
+    tag[1:n + 1] = np.repeat(tag_ids * 4, lengths) + position + 1
+    return {"u": codes, "b": (codes[:-1] << 21) | codes[1:], "k": cls[:n] * 25 + cls[1:n + 1] * 5 + cls[2:] + 1,
+            "t": tag, "w": np.repeat(word_keys, lengths)}
 
 
 def attributes(text: str, tokens: Sequence[tuple[str, str]]) -> list[list[str]]:

@@ -13,12 +13,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kb.ner.features import DENSE, KINDS, LABELS, keys
+from kb.ner.features import DENSE, KINDS, LABELS, TEMPLATES, families
 
 MODEL = "model.npz"
 _CHUNK = 64  # longest stretch decoded as one sequence; text is cut after punctuation
 _PAUSE = re.compile(r"[。！？；，、：!?;,:]")  # names never run across these: Viterbi restarts after them
 _NEVER = -1e4
+_NO_KEY = np.iinfo(np.int64).max  # closes every table's sorted keys: above any key, so found for none
+# each template's weights: the family read, the offset into its padded keys, the template's columns
+_COLUMNS = [(family, offset, slice(k * len(LABELS), (k + 1) * len(LABELS)))
+            for family, offset, k in ((f, o, [g for _, g, _ in TEMPLATES[:i]].count(f))
+                                      for i, (_, f, o) in enumerate(TEMPLATES))]
 
 
 class Span(NamedTuple):
@@ -30,7 +35,9 @@ class Span(NamedTuple):
 
 @dataclass(frozen=True)
 class Model:
-    # template -> (sorted keys, or None for a table indexed by the key itself; weights [rows, labels])
+    # key family (features.TEMPLATES) -> (the keys any of its templates knows, sorted and closed by
+    # _NO_KEY, or None for a table indexed by the key itself; the weights of its templates side by
+    # side [rows, templates * labels], zero in the last row: keys no template knows)
     tables: dict[str, tuple[np.ndarray | None, np.ndarray]]
     bias: np.ndarray  # [labels]
     transitions: np.ndarray  # [from, to]
@@ -38,60 +45,70 @@ class Model:
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "Model":
-        tables = {}
-        for name in arrays["templates"].tolist():
-            known, weights = arrays[f"k:{name}"], arrays[f"w:{name}"].astype(np.float32)
-            if known[-1] < DENSE:  # characters, tags, classes: index a table by the key itself
-                table = np.zeros((DENSE + 1, len(LABELS)), np.float32)
-                table[known] = weights
-                tables[name] = (None, table)
-            else:
-                tables[name] = (known, np.vstack([weights, np.zeros((1, len(LABELS)), np.float32)]))
+        tables = {family: _table(arrays, [name for name, f, _ in TEMPLATES if f == family])
+                  for family in dict.fromkeys(family for _, family, _ in TEMPLATES)}
         trans = arrays["transitions"].astype(np.float32) + _forbidden()
         start = np.array([_NEVER if label.startswith("I-") else 0.0 for label in LABELS], np.float32)
         return cls(tables, arrays["bias"].astype(np.float32), trans, start)
 
     def emissions(self, text: str, tokens: Sequence[tuple[str, str]]) -> np.ndarray:
-        """Score of every label at every character: [len(text), labels]."""
-        scores = np.tile(self.bias, (len(text), 1))
-        for name, values in keys(text, tokens).items():
-            known, weights = self.tables[name]
-            if known is None:
-                scores += weights[np.minimum(values, DENSE)]  # the last row: keys past the table
-                continue
-            rows = np.searchsorted(known, values)
-            rows[rows == len(known)] = 0
-            rows[known[rows] != values] = len(known)  # an unseen key: the zero row
-            scores += weights[rows]
+        """Score of every label at every character: [len(text), labels]. The templates' weights
+        are added one by one in their order (float32 sums depend on it)."""
+        n = len(text)
+        weights = {family: self._weights(family, values) for family, values in families(text, tokens).items()}
+        scores = np.tile(self.bias, (n, 1))
+        for family, offset, columns in _COLUMNS:
+            scores += weights[family][offset:offset + n, columns]
         return scores
+
+    def _weights(self, family: str, values: np.ndarray) -> np.ndarray:
+        """The weights of each of the family's templates at each key: [len(values), templates * labels]."""
+        known, table = self.tables[family]
+        if known is None:
+            return table[np.minimum(values, len(table) - 1)]  # the last row: keys past the table
+        rows = np.searchsorted(known, values)
+        rows[known[rows] != values] = len(known) - 1  # an unseen key: the zero row
+        return table[rows]
 
     def spans(self, text: str, tokens: Sequence[tuple[str, str]]) -> list[Span]:
         """The names in text, with their kind and a confidence score."""
-        if not text:
-            return []
-        batch = Batch.of(self.emissions(text, tokens), _chunks(text))
+        return self.read([(text, tokens)])[0]
+
+    def read(self, pieces: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> list[list[Span]]:
+        """The names in each of several texts (with their tokens), decoded in one batch: the
+        steps of Viterbi and forward-backward cost the same for one row or many."""
+        starts = np.cumsum([0] + [len(text) for text, _ in pieces]).tolist()
+        bounds = [(start + a, start + b) for (text, _), start in zip(pieces, starts) for a, b in _chunks(text)]
+        if not bounds:
+            return [[] for _ in pieces]
+        batch = Batch.of(np.concatenate([self.emissions(*piece) for piece in pieces]), bounds)
         paths = self._viterbi(batch)
         named = batch.rows(np.flatnonzero((paths * batch.real).any(1)))  # most stretches name nothing
-        probability = np.ones(len(text))
+        probability = np.ones(starts[-1])
         if named.lengths.size:
             mine = paths[named.order, :named.scores.shape[1]]
             chosen = np.take_along_axis(self._marginals(named), mine[:, :, None], 2)[:, :, 0]
             probability[named.at[named.real]] = chosen[named.real]
-        return _spans(batch.unbatch(paths), probability)
+        labels = batch.unbatch(paths)
+        return [_spans(labels[a:b], probability[a:b]) for a, b in zip(starts, starts[1:])]
 
     def _viterbi(self, batch: "Batch") -> np.ndarray:
         """The best label sequence of each row: [rows, width]."""
-        scores, live = batch.scores, batch.live
+        scores, live = batch.scores, batch.live.tolist()
         best = scores[:, 0] + self.start
-        back = np.zeros(scores.shape, np.int64)
+        back = np.zeros(scores.shape, np.intp)
+        into = self.transitions.T  # [to, from]: the last axis is the one maximized over
+        cells = np.arange(0, best.size * len(into), len(into))  # the first candidate of each (row, to)
         for t in range(1, scores.shape[1]):
             k = live[t]
-            cand = best[:k, :, None] + self.transitions
-            back[:k, t] = cand.argmax(1)
-            best[:k] = cand.max(1) + scores[:k, t]
-        path = np.zeros(scores.shape[:2], np.int64)
-        path[np.arange(len(scores)), batch.lengths - 1] = best.argmax(1)
+            cand = best[:k, None, :] + into
+            came = cand.argmax(2)
+            back[:k, t] = came
+            top = cand.reshape(-1).take(cells[:came.size] + came.reshape(-1)).reshape(came.shape)
+            np.add(top, scores[:k, t], out=best[:k])
+        path = np.zeros(scores.shape[:2], np.intp)
         rows = np.arange(len(scores))
+        path[rows, batch.lengths - 1] = best.argmax(1)
         for t in range(scores.shape[1] - 1, 0, -1):
             k = live[t]
             path[:k, t - 1] = back[rows[:k], t, path[:k, t]]
@@ -100,7 +117,7 @@ class Model:
     def _marginals(self, batch: "Batch") -> np.ndarray:
         """The probability of every label at every position (forward-backward, scaled at each
         step rather than in logs: a product and a sum per step): [rows, width, labels]."""
-        scores, live = batch.scores, batch.live
+        scores, live = batch.scores, batch.live.tolist()
         emit = np.exp((scores - scores.max(2, keepdims=True)).astype(np.float64))  # finite: relative to the best
         step = np.exp(self.transitions.astype(np.float64))
         alpha = np.ones(emit.shape)
@@ -108,13 +125,14 @@ class Model:
         alpha[:, 0] /= alpha[:, 0].sum(1, keepdims=True)
         for t in range(1, emit.shape[1]):
             k = live[t]
-            a = (alpha[:k, t - 1] @ step) * emit[:k, t]
-            alpha[:k, t] = a / a.sum(1, keepdims=True)
+            a = np.matmul(alpha[:k, t - 1], step)
+            a *= emit[:k, t]
+            np.divide(a, np.add.reduce(a, 1, keepdims=True), out=alpha[:k, t])
         beta = np.ones(emit.shape)
         for t in range(emit.shape[1] - 2, -1, -1):
             k = live[t + 1]
-            b = (emit[:k, t + 1] * beta[:k, t + 1]) @ step.T
-            beta[:k, t] = b / b.sum(1, keepdims=True)
+            b = np.matmul(emit[:k, t + 1] * beta[:k, t + 1], step.T)
+            np.divide(b, np.add.reduce(b, 1, keepdims=True), out=beta[:k, t])
         joint = alpha * beta
         return joint / joint.sum(2, keepdims=True)
 
@@ -153,6 +171,20 @@ class Batch:
         out = np.empty((int(self.lengths.sum()), *rows.shape[2:]), rows.dtype)
         out[self.at[self.real]] = rows[self.real]
         return out
+
+
+def _table(arrays: dict[str, np.ndarray], names: list[str]) -> tuple[np.ndarray | None, np.ndarray]:
+    """One family's Model.tables entry: its templates' weights side by side, for every key one of
+    them knows (the others' weights there zero), indexed by the key itself if all keys are small."""
+    known = np.unique(np.concatenate([arrays[f"k:{name}"] for name in names] + [[_NO_KEY]]))
+    table = np.zeros((len(known), len(names) * len(LABELS)), np.float32)
+    for j, name in enumerate(names):
+        table[np.searchsorted(known, arrays[f"k:{name}"]), j * len(LABELS):(j + 1) * len(LABELS)] = arrays[f"w:{name}"]
+    if known[-2] >= DENSE:
+        return known, table
+    dense = np.zeros((known[-2] + 2, table.shape[1]), np.float32)
+    dense[known[:-1]] = table[:-1]
+    return None, dense
 
 
 def _forbidden() -> np.ndarray:
