@@ -116,25 +116,29 @@ class Model:
 
     def _marginals(self, batch: "Batch") -> np.ndarray:
         """The probability of every label at every position (forward-backward, scaled at each
-        step rather than in logs: a product and a sum per step): [rows, width, labels]."""
+        step rather than in logs: a product and a sum per step): [rows, width, labels]. Worked
+        position by position with the rows along the last axis: numpy's cost is per call."""
         scores, live = batch.scores, batch.live.tolist()
-        emit = np.exp((scores - scores.max(2, keepdims=True)).astype(np.float64))  # finite: relative to the best
+        scores = np.ascontiguousarray(scores.transpose(1, 2, 0))  # [width, labels, rows]
+        emit = np.exp((scores - np.maximum.reduce(scores, 1)[:, None]).astype(np.float64))  # finite: relative to the best
         step = np.exp(self.transitions.astype(np.float64))
+        into = np.ascontiguousarray(step.T)
         alpha = np.ones(emit.shape)
-        alpha[:, 0] = emit[:, 0] * np.exp(self.start.astype(np.float64))
-        alpha[:, 0] /= alpha[:, 0].sum(1, keepdims=True)
-        for t in range(1, emit.shape[1]):
+        alpha[0] = emit[0] * np.exp(self.start.astype(np.float64))[:, None]
+        alpha[0] /= np.add.reduce(alpha[0], 0)
+        for t in range(1, len(emit)):
             k = live[t]
-            a = np.matmul(alpha[:k, t - 1], step)
-            a *= emit[:k, t]
-            np.divide(a, np.add.reduce(a, 1, keepdims=True), out=alpha[:k, t])
+            a = np.matmul(into, alpha[t - 1, :, :k])
+            a *= emit[t, :, :k]
+            np.divide(a, np.add.reduce(a, 0), out=alpha[t, :, :k])
         beta = np.ones(emit.shape)
-        for t in range(emit.shape[1] - 2, -1, -1):
+        for t in range(len(emit) - 2, -1, -1):
             k = live[t + 1]
-            b = np.matmul(emit[:k, t + 1] * beta[:k, t + 1], step.T)
-            np.divide(b, np.add.reduce(b, 1, keepdims=True), out=beta[:k, t])
+            b = np.matmul(step, emit[t + 1, :, :k] * beta[t + 1, :, :k])
+            np.divide(b, np.add.reduce(b, 0), out=beta[t, :, :k])
         joint = alpha * beta
-        return joint / joint.sum(2, keepdims=True)
+        joint /= np.add.reduce(joint, 1)[:, None]
+        return joint.transpose(2, 0, 1)
 
 
 @dataclass(frozen=True)
