@@ -65,10 +65,10 @@ class Model:
         """The weights of each of the family's templates at each key: [len(values), templates * labels]."""
         known, table = self.tables[family]
         if known is None:
-            return table[np.minimum(values, len(table) - 1)]  # the last row: keys past the table
+            return table.take(values, 0, mode="clip")  # clipped to the last row: keys past the table
         rows = np.searchsorted(known, values)
-        rows[known[rows] != values] = len(known) - 1  # an unseen key: the zero row
-        return table[rows]
+        rows[known.take(rows) != values] = len(known) - 1  # an unseen key: the zero row
+        return table.take(rows, 0)
 
     def spans(self, text: str, tokens: Sequence[tuple[str, str]]) -> list[Span]:
         """The names in text, with their kind and a confidence score."""
@@ -116,27 +116,27 @@ class Model:
 
     def _marginals(self, batch: "Batch") -> np.ndarray:
         """The probability of every label at every position (forward-backward, scaled at each
-        step rather than in logs: a product and a sum per step): [rows, width, labels]. Worked
-        position by position with the rows along the last axis: numpy's cost is per call."""
-        scores, live = batch.scores, batch.live.tolist()
-        scores = np.ascontiguousarray(scores.transpose(1, 2, 0))  # [width, labels, rows]
+        step rather than in logs: a product and a sum per step): [rows, width, labels].
+        numpy's cost is per call, not per row: both passes run in the same steps, stacked, with
+        the rows along the last axis; the backward pass reads the rows aligned at their ends."""
+        rows, width, _ = batch.scores.shape
+        scores = np.ascontiguousarray(batch.scores.transpose(1, 2, 0))  # [width, labels, rows]
         emit = np.exp((scores - np.maximum.reduce(scores, 1)[:, None]).astype(np.float64))  # finite: relative to the best
+        shift = width - batch.lengths  # how far each row moves right to end at the last position
+        ends = np.take_along_axis(emit, ((np.arange(width)[:, None] - shift) % width)[:, None], 0)  # padding first
         step = np.exp(self.transitions.astype(np.float64))
-        into = np.ascontiguousarray(step.T)
-        alpha = np.ones(emit.shape)
-        alpha[0] = emit[0] * np.exp(self.start.astype(np.float64))[:, None]
-        alpha[0] /= np.add.reduce(alpha[0], 0)
-        for t in range(1, len(emit)):
-            k = live[t]
-            a = np.matmul(into, alpha[t - 1, :, :k])
-            a *= emit[t, :, :k]
-            np.divide(a, np.add.reduce(a, 0), out=alpha[t, :, :k])
-        beta = np.ones(emit.shape)
-        for t in range(len(emit) - 2, -1, -1):
-            k = live[t + 1]
-            b = np.matmul(step, emit[t + 1, :, :k] * beta[t + 1, :, :k])
-            np.divide(b, np.add.reduce(b, 0), out=beta[t, :, :k])
-        joint = alpha * beta
+        both = np.stack([step.T, step])  # forward: into each label; backward: out of it
+        factor = np.stack([emit, ends[::-1]], 1)  # [step, pass, labels, rows]
+        product = np.ones(factor.shape)  # the forward sums before the emission, the backward ones (beta)
+        scaled = np.empty(factor.shape)  # alpha, and the backward sums times the emission
+        scaled[0] = factor[0] * np.stack([np.exp(self.start.astype(np.float64)), np.ones(len(step))])[:, :, None]
+        scaled[0] /= np.add.reduce(scaled[0], 1)[:, None]
+        for t in range(1, width):
+            np.matmul(both, scaled[t - 1], out=product[t])
+            np.multiply(product[t], factor[t], out=scaled[t])
+            scaled[t] /= np.add.reduce(scaled[t], 1)[:, None]
+        beta = np.take_along_axis(product[::-1, 1], np.minimum(np.arange(width)[:, None] + shift, width - 1)[:, None], 0)
+        joint = scaled[:, 0] * beta
         joint /= np.add.reduce(joint, 1)[:, None]
         return joint.transpose(2, 0, 1)
 
