@@ -31,15 +31,11 @@ def fold(text: str) -> np.ndarray:
     return codes
 
 
-def _classes(codes: np.ndarray) -> np.ndarray:
-    """1 ideograph, 2 digit, 3 Latin letter, 4 other (punctuation, symbols)."""
-    han = (codes >= 0x4E00) & (codes <= 0x9FFF)
-    digit = (codes >= 0x30) & (codes <= 0x39)
-    latin = ((codes | 0x20) >= 0x61) & ((codes | 0x20) <= 0x7A)
-    return 4 - 3 * han - 2 * digit - latin  # the three never overlap
-
-
 DENSE = 0x10000  # templates whose keys all lie below this are looked up in a plain table
+# each character's class: 1 ideograph, 2 digit, 3 Latin letter, 4 other (punctuation, symbols;
+# the last entry stands for every character past the table)
+_CLASSES = np.full(DENSE + 1, 4, np.int64)
+_CLASSES[0x4E00:0xA000], _CLASSES[0x30:0x3A], _CLASSES[0x41:0x5B], _CLASSES[0x61:0x7B] = 1, 2, 3, 3
 
 
 @lru_cache(maxsize=1 << 17)  # a page repeats its words, and a paper its vocabulary
@@ -75,7 +71,7 @@ def families(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarr
     codes = np.full(n + 4, _PAD, dtype=np.int64)
     codes[2:n + 2] = fold(text)
     cls = np.zeros(n + 2, dtype=np.int64)
-    cls[1:n + 1] = _classes(codes[2:n + 2])
+    cls[1:n + 1] = _CLASSES.take(codes[2:n + 2], mode="clip")
     words, tags = zip(*tokens) if tokens else ((), ())
     lengths = np.fromiter(map(len, words), np.int64, len(words))
     tag_ids = np.fromiter(map(_TAG_IDS.get, tags, repeat(0)), np.int64, len(tags))
