@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from importlib import resources
 from typing import NamedTuple
 
@@ -77,7 +78,7 @@ class Model:
     def read(self, pieces: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> list[list[Span]]:
         """The names in each of several texts (with their tokens), decoded in one batch: the
         steps of Viterbi and forward-backward cost the same for one row or many."""
-        starts = np.cumsum([0] + [len(text) for text, _ in pieces]).tolist()
+        starts = [0, *accumulate(len(text) for text, _ in pieces)]
         bounds = [(start + a, start + b) for (text, _), start in zip(pieces, starts) for a, b in _chunks(text)]
         if not bounds:
             return [[] for _ in pieces]
@@ -86,8 +87,9 @@ class Model:
         named = batch.rows(np.flatnonzero((paths * batch.real).any(1)))  # most stretches name nothing
         probability = np.ones(starts[-1])
         if named.lengths.size:
-            mine = paths[named.order, :named.scores.shape[1]]
-            chosen = np.take_along_axis(self._marginals(named), mine[:, :, None], 2)[:, :, 0]
+            rows, width = named.real.shape
+            mine = paths[named.order, :width]
+            chosen = self._marginals(named)[np.arange(rows)[:, None], np.arange(width), mine]
             probability[named.at[named.real]] = chosen[named.real]
         labels = batch.unbatch(paths)
         return [_spans(labels[a:b], probability[a:b]) for a, b in zip(starts, starts[1:])]
@@ -123,11 +125,13 @@ class Model:
         scores = np.ascontiguousarray(batch.scores.transpose(1, 2, 0))  # [width, labels, rows]
         emit = np.exp((scores - np.maximum.reduce(scores, 1)[:, None]).astype(np.float64))  # finite: relative to the best
         shift = width - batch.lengths  # how far each row moves right to end at the last position
-        ends = np.take_along_axis(emit, ((np.arange(width)[:, None] - shift) % width)[:, None], 0)  # padding first
+        every = np.arange(rows)
+        ends = emit[(np.arange(width)[:, None] - shift) % width, :, every].transpose(0, 2, 1)  # padding first
         step = np.exp(self.transitions.astype(np.float64))
         both = np.stack([step.T, step])  # forward: into each label; backward: out of it
         factor = np.stack([emit, ends[::-1]], 1)  # [step, pass, labels, rows]
-        product = np.ones(factor.shape)  # the forward sums before the emission, the backward ones (beta)
+        product = np.empty(factor.shape)  # the forward sums before the emission, the backward ones (beta)
+        product[0] = 1.0
         scaled = np.empty(factor.shape)  # alpha, and the backward sums times the emission
         scaled[0] = factor[0] * np.stack([np.exp(self.start.astype(np.float64)), np.ones(len(step))])[:, :, None]
         scaled[0] /= np.add.reduce(scaled[0], 1)[:, None]
@@ -135,7 +139,7 @@ class Model:
             np.matmul(both, scaled[t - 1], out=product[t])
             np.multiply(product[t], factor[t], out=scaled[t])
             scaled[t] /= np.add.reduce(scaled[t], 1)[:, None]
-        beta = np.take_along_axis(product[::-1, 1], np.minimum(np.arange(width)[:, None] + shift, width - 1)[:, None], 0)
+        beta = product[::-1, 1][np.minimum(np.arange(width)[:, None] + shift, width - 1), :, every].transpose(0, 2, 1)
         joint = scaled[:, 0] * beta
         joint /= np.add.reduce(joint, 1)[:, None]
         return joint.transpose(2, 0, 1)
