@@ -153,7 +153,7 @@ class Batch:
     scores: np.ndarray  # [rows, width, labels]
     lengths: np.ndarray  # [rows], descending
     live: np.ndarray  # [width]: how many rows are longer than each position
-    at: np.ndarray  # [rows, width]: the text position of each cell
+    at: np.ndarray  # [rows, width]: the text position of each cell (padding: the text's length)
     real: np.ndarray  # [rows, width]: which cells hold text (the rest is padding)
     order: np.ndarray  # [rows]: each row's row in the batch it was taken from (Batch.rows)
 
@@ -164,8 +164,9 @@ class Batch:
         starts, lengths = starts[order], (ends - starts)[order]
         steps = np.arange(lengths[0])
         real = steps[None, :] < lengths[:, None]
-        at = np.where(real, starts[:, None] + steps[None, :], 0)
-        return cls(scores[at] * real[:, :, None], lengths, real.sum(0), at, real, np.arange(len(lengths)))
+        at = np.where(real, starts[:, None] + steps[None, :], len(scores))
+        padded = np.concatenate([scores, np.zeros((1, scores.shape[1]), scores.dtype)])  # the padding's scores: 0
+        return cls(padded.take(at, 0), lengths, real.sum(0), at, real, np.arange(len(lengths)))
 
     def rows(self, chosen: np.ndarray) -> "Batch":
         """A batch of some of these rows (in their order, so still longest first)."""
@@ -222,12 +223,13 @@ def _chunks(text: str) -> list[tuple[int, int]]:
 
 def _spans(labels: np.ndarray, probability: np.ndarray) -> list[Span]:
     """The B-/I- runs of a label sequence as spans; probability: of each chosen label."""
-    out = []
-    for k in np.flatnonzero(labels % 2 == 1).tolist():  # B- labels are odd, each followed by its I-
+    out, begins = [], np.flatnonzero(labels % 2 == 1).tolist()  # B- labels are odd, each followed by its I-
+    labels, probability = labels.tolist(), probability.tolist()
+    for k in begins:
         end = k + 1
         while end < len(labels) and labels[end] == labels[k] + 1:
             end += 1
-        out.append(Span(KINDS[LABELS[labels[k]][2:]], k, end, float(probability[k:end].min())))
+        out.append(Span(KINDS[LABELS[labels[k]][2:]], k, end, min(probability[k:end])))
     return out
 
 
