@@ -48,7 +48,6 @@ def _word_key(word: str) -> int:
     return zlib.crc32(word.encode()) | (len(word) << 32) | (ord(word[0]) << 40)
 
 
-
 # every template, in the order its keys are listed (and its weights summed): the family of keys it
 # reads and its offset there, the family's array being padded so that the template's key at
 # character i is array[offset + i] (u-2 is the code two characters back, b-2 the bigram starting there)

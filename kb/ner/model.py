@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,10 +22,6 @@ _CHUNK = 64  # longest stretch decoded as one sequence; text is cut after punctu
 _PAUSE = re.compile(r"[。！？；，、：!?;,:]")  # names never run across these: Viterbi restarts after them
 _NEVER = -1e4
 _NO_KEY = np.iinfo(np.int64).max  # closes every table's sorted keys: above any key, so found for none
-# each template's weights: the family read, the offset into its padded keys, the template's columns
-_COLUMNS = [(family, offset, slice(k * len(LABELS), (k + 1) * len(LABELS)))
-            for family, offset, k in ((f, o, [g for _, g, _ in TEMPLATES[:i]].count(f))
-                                      for i, (_, f, o) in enumerate(TEMPLATES))]
 
 
 class Span(NamedTuple):
@@ -180,6 +177,19 @@ class Batch:
         out = np.empty((int(self.lengths.sum()), *rows.shape[2:]), rows.dtype)
         out[self.at[self.real]] = rows[self.real]
         return out
+
+
+def _columns() -> list[tuple[str, int, slice]]:
+    """Each template's weights, in TEMPLATES' order: its family, its offset into the family's
+    padded keys, and its columns in the family's table (the family's templates in their order)."""
+    out, seen = [], Counter()
+    for _, family, offset in TEMPLATES:
+        out.append((family, offset, slice(seen[family] * len(LABELS), (seen[family] + 1) * len(LABELS))))
+        seen[family] += 1
+    return out
+
+
+_COLUMNS = _columns()
 
 
 def _table(arrays: dict[str, np.ndarray], names: list[str]) -> tuple[np.ndarray | None, np.ndarray]:
