@@ -148,3 +148,13 @@ def test_ner_kb_evaluate_refuses_a_malformed_bio_file(tmp_path):
     (tmp_path / "bad.bio").write_text("王 B-PER 多\n", encoding="utf-8")
     result = run_kb("evaluate", tmp_path / "bad.bio", check=False)
     assert result.returncode == 1 and "line 1" in result.stderr
+
+
+def test_ner_read_decodes_several_texts_in_one_batch_as_each_alone():
+    """recognize decodes a page's stretches together: each text's names are those it has alone."""
+    texts = [text for text, _ in TAGGED] + ["", "外交部发言人表示，中国愿同东南亚国家联盟加强合作。"]
+    together = load().read([(text, rjieba.tag(text)) for text in texts])
+    alone = [load().spans(text, rjieba.tag(text)) for text in texts]
+    assert [[s[:3] for s in spans] for spans in together] == [[s[:3] for s in spans] for spans in alone]
+    assert all(s.confidence == pytest.approx(a.confidence, abs=1e-12) for x, y in zip(together, alone) for s, a in zip(x, y))
+    assert sum(map(len, together)) >= 10

@@ -9,6 +9,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
@@ -30,64 +31,73 @@ def fold(text: str) -> np.ndarray:
     return codes
 
 
-def _classes(codes: np.ndarray) -> np.ndarray:
-    """1 ideograph, 2 digit, 3 Latin letter, 4 other (punctuation, symbols)."""
-    han = (codes >= 0x4E00) & (codes <= 0x9FFF)
-    digit = (codes >= 0x30) & (codes <= 0x39)
-    latin = ((codes | 0x20) >= 0x61) & ((codes | 0x20) <= 0x7A)
-    return np.select([han, digit, latin], [1, 2, 3], 4)
-
-
 DENSE = 0x10000  # templates whose keys all lie below this are looked up in a plain table
+# each character's class: 1 ideograph, 2 digit, 3 Latin letter, 4 other (punctuation, symbols;
+# the last entry stands for every character past the table)
+_CLASSES = np.full(DENSE + 1, 4, np.int64)
+_CLASSES[0x4E00:0xA000], _CLASSES[0x30:0x3A], _CLASSES[0x41:0x5B], _CLASSES[0x61:0x7B] = 1, 2, 3, 3
 
 
 @lru_cache(maxsize=1 << 17)  # a page repeats its words, and a paper its vocabulary
 def _word_key(word: str) -> int:
-    """A word as a number (CRC-32 of its bytes, with its length and first character to part the
-    rare words whose checksums collide), never 0; the same in every process."""
+    """A word of two or more characters as a number (CRC-32 of its bytes, with its length and
+    first character to part the rare words whose checksums collide), never 0; the same in every
+    process. A single character: 0 (the character's own templates cover it)."""
+    if len(word) < 2:
+        return 0
     return zlib.crc32(word.encode()) | (len(word) << 32) | (ord(word[0]) << 40)
+
+
+# every template, in the order its keys are listed (and its weights summed): the family of keys it
+# reads and its offset there, the family's array being padded so that the template's key at
+# character i is array[offset + i] (u-2 is the code two characters back, b-2 the bigram starting there)
+TEMPLATES = (("u-2", "u", 0), ("u-1", "u", 1), ("u0", "u", 2), ("u1", "u", 3), ("u2", "u", 4),
+             ("b-2", "b", 0), ("b-1", "b", 1), ("b0", "b", 2), ("b1", "b", 3), ("k", "k", 0),
+             ("t0", "t", 1), ("t-1", "t", 0), ("t1", "t", 2), ("w", "w", 0),
+             ("x0", "x", 1), ("x-1", "x", 0), ("x1", "x", 2), ("g", "g", 0))
 
 
 def keys(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
     """Template name -> the key of that template at each character of text (int64, 0: none).
     tokens: rjieba's (word, tag) over exactly this text."""
+    n, arrays = len(text), families(text, tokens)
+    return {name: arrays[family][offset:offset + n] for name, family, offset in TEMPLATES}
+
+
+def families(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """Each family's padded array of keys (see TEMPLATES): character codes, bigrams, classes of
+    the character and its neighbours, jieba tags with the place in their word, whole words, what
+    kb's lexicon says of the character (_lexicon) and words naming a known place (_gazetteer)."""
     n = len(text)
     codes = np.full(n + 4, _PAD, dtype=np.int64)
     codes[2:n + 2] = fold(text)
-    out = {f"u{k}": codes[2 + k:2 + k + n] for k in (-2, -1, 0, 1, 2)}
-    for k in (-2, -1, 0, 1):
-        out[f"b{k}"] = (codes[2 + k:2 + k + n] << 21) | codes[3 + k:3 + k + n]
-    cls = np.full(n + 2, 0, dtype=np.int64)
-    cls[1:n + 1] = _classes(codes[2:n + 2])
-    out["k"] = cls[:n] * 25 + cls[1:n + 1] * 5 + cls[2:] + 1
+    cls = np.zeros(n + 2, dtype=np.int64)
+    cls[1:n + 1] = _CLASSES.take(codes[2:n + 2], mode="clip")
     words, tags = zip(*tokens) if tokens else ((), ())
-    lengths = np.array(list(map(len, words)), dtype=np.int64)
-    tag_ids = np.array([_TAG_IDS.get(t, 0) for t in tags], dtype=np.int64)
-    words = np.array([_word_key(w) if len(w) > 1 else 0 for w in words], dtype=np.int64)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    ends = np.repeat(np.cumsum(lengths) - 1, lengths)
-    at = np.arange(n)
-    position = np.where(starts == ends, 3, np.where(at == starts, 0, np.where(at == ends, 2, 1)))  # B M E S
-    tag = np.repeat(tag_ids, lengths) * 4 + position + 1
-    out["t0"] = tag
-    out["t-1"] = np.concatenate(([0], tag[:-1])) if n else tag
-    out["t1"] = np.concatenate((tag[1:], [0])) if n else tag
-    out["w"] = np.repeat(words, lengths)
-    flags = _lexicon()[np.where(codes[2:n + 2] < DENSE, codes[2:n + 2], 0)] + 1
-    around = np.concatenate(([0], flags, [0]))
-    out["x0"], out["x-1"], out["x1"] = flags, around[:n], around[2:]
-    out["g"] = _gazetteer(tokens, n)
-    return out
+    lengths = np.fromiter(map(len, words), np.int64, len(words))
+    tag_ids = np.fromiter(map(_TAG_IDS.get, tags, repeat(0)), np.int64, len(tags))
+    word_keys = np.fromiter(map(_word_key, words), np.int64, len(words))
+    ends = np.cumsum(lengths)
+    position = np.ones(n, np.int64)  # B M E S: 0 1 2 3
+    position[ends[lengths > 1] - 1] = 2
+    position[(ends - lengths)[lengths > 1]] = 0
+    position[ends[lengths == 1] - 1] = 3
+    tag = np.zeros(n + 2, dtype=np.int64)
+    tag[1:n + 1] = np.repeat(tag_ids * 4, lengths) + position + 1
+    flags = np.zeros(n + 2, dtype=np.int64)
+    flags[1:n + 1] = _lexicon().take(codes[2:n + 2], mode="clip") + 1
+    return {"u": codes, "b": (codes[:-1] << 21) | codes[1:], "k": cls[:n] * 25 + cls[1:n + 1] * 5 + cls[2:] + 1,
+            "t": tag, "w": np.repeat(word_keys, lengths), "x": flags, "g": _gazetteer(words, lengths, n)}
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> np.ndarray:
     """What kb's rule data says of each character, as bit flags: a surname (1), the first of a
     compound surname (2), a transliteration character (4), the last of a place's suffix (8) or of an
-    organization's (16)."""
+    organization's (16); the last entry (0) stands for every character past the table."""
     from kb.stages import lexicon
 
-    table = np.zeros(DENSE, np.int64)
+    table = np.zeros(DENSE + 1, np.int64)
     single, compound = lexicon.surnames()
     for flag, chars in ((1, single), (2, (c[0] for c in compound)), (4, lexicon.wordset("people_foreign.txt")),
                         (8, (s[-1] for s in lexicon.suffix_table("places_suffixes.txt"))),
@@ -97,16 +107,13 @@ def _lexicon() -> np.ndarray:
     return table
 
 
-def _gazetteer(tokens: Sequence[tuple[str, str]], n: int) -> np.ndarray:
+def _gazetteer(words: Sequence[str], lengths: np.ndarray, n: int) -> np.ndarray:
     """1, 2, 3 at the first, middle and last characters of rjieba's words that name a known place
     (China's divisions, the world's countries and cities, regions), 0 elsewhere."""
-    known = _places()
-    out = np.zeros(n, np.int64)
-    at = 0
-    for word, _ in tokens:
+    known, out = _places(), np.zeros(n, np.int64)
+    for at, word in zip((np.cumsum(lengths) - lengths).tolist(), words):
         if len(word) > 1 and word in known:
             out[at], out[at + 1:at + len(word) - 1], out[at + len(word) - 1] = 1, 2, 3
-        at += len(word)
     return out
 
 

@@ -27,12 +27,13 @@ CUED = 0.5  # ... and a person at this one when a word that follows names follow
 def find(text: Text, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
     """The model's people, organizations and places in the page's compact text, outside the
     [start, end) stretches to skip: those it is confident of, and those it reads more than once."""
-    spans = []
+    starts, pieces = [], []
     for first, last in _between(_token_bounds(text, skip), len(text.tokens)):
-        start = text.token_starts[first]
-        part = text.text[start:text.token_starts[last] if last < len(text.tokens) else len(text.text)]
-        spans += [s._replace(start=s.start + start, end=s.end + start)
-                  for s in load().spans(part, text.tokens[first:last])]
+        starts.append(text.token_starts[first])
+        pieces.append((text.text[starts[-1]:text.token_starts[last] if last < len(text.tokens) else len(text.text)],
+                       text.tokens[first:last]))
+    spans = [s._replace(start=s.start + start, end=s.end + start)
+             for start, found in zip(starts, load().read(pieces)) for s in found]  # one batch for the page
     spans = [s for s in spans if _plausible(text, s.kind, s.start, s.end)]
     named = [(s, text.text[s.start:s.end]) for s in spans]
     seen = Counter((s.kind, name) for s, name in named)
