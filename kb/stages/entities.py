@@ -20,7 +20,7 @@ from kb.stages.text import Found, ItemIndex, Text
 # the rules and the recognizer this stage runs, with their versioned names (recorded in provenance)
 RULES = (people, posts, orgs, places, projects, events, recognize)
 
-NAME = "kb.entities.v3"
+NAME = "kb.entities.v4"
 _FACT_KINDS = {"containedIn": "place", "location": "place", "owner": "organization"}
 _LINKS = "为到在对与和同"  # a word between a person and what the person does
 _GOVERNMENT = ("人民政府", "政府")  # what a place's government is called after its name
@@ -41,20 +41,13 @@ def extract(page: Page, items: tuple[Item, ...], settings: Settings) -> tuple[
     not_people = {f.name for f in (*found_places, *found_orgs)} | set(context.home)
     # titles belong to the rules' own organizations; projects' owners may be any organization kept
     context = replace(context, orgs=tuple(rule_orgs), not_people=frozenset(not_people))
-    # a place inside the model's person is no claim on it (罗马 of 罗马里奥): _places_alone drops it
-    model_people = [p for p in _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_orgs))
-                    if not any(f.start < p.end and p.start < f.end and not (p.start <= f.start and f.end < p.end)
-                               for f in found_places)]
+    model_people = _model_people(statistical, found_orgs, found_places)
     found_posts = _read_on(text, [*posts.find(text, context), *posts.after_name(text, context)], model_people)
     found_people = _people(text, items, replace(context, people=frozenset(p.person for p in found_posts)),
                            {f.name for f in model_people}, home)
     context = replace(context, orgs=tuple(found_orgs), places=tuple(found_places))
     found_projects, found_events = projects.find(text, context), events.find(text, context)
-    # the model's names inside a person's, a project's or an event's are not names; inside a title,
-    # only a body named in full is (铁道部 of 铁道部部长, not 市委 of 市委书记)
-    model = _unclaimed(model, _spans(found_people, found_projects, found_events))
-    model = [*_unclaimed([f for f in model if not _named_in_full(f)], _spans(found_posts)),
-             *(f for f in model if _named_in_full(f))]
+    model = _outside_names(model, _spans(found_people, found_projects, found_events), _spans(found_posts))
     named = _after_people([*_of_kind("organization", kept, model), *found_projects, *found_events],
                           found_people, text)
     found = [*found_people, *named, *_places_alone(_of_kind("place", kept, model), [*found_people, *named]),
@@ -180,6 +173,22 @@ def _unclaimed(model: list[Found], claimed: list[tuple[int, int]]) -> list[Found
     for start, end in claimed:
         covered[start:end] = b"\x01" * (end - start)
     return [f for f in model if not any(covered[f.start:f.end])]
+
+
+def _model_people(statistical: list[Found], found_orgs: list[Found], found_places: list[Found]) -> list[Found]:
+    """The model's people outside the organizations; a place inside one of them is no claim on it
+    (罗马 of 罗马里奥: _places_alone drops the place), but a place it overlaps otherwise is."""
+    people = _unclaimed([f for f in statistical if f.kind == "person"], _spans(found_orgs))
+    return [p for p in people
+            if not any(f.start < p.end and p.start < f.end and not (p.start <= f.start and f.end < p.end)
+                       for f in found_places)]
+
+
+def _outside_names(model: list[Found], names: list[tuple[int, int]], titles: list[tuple[int, int]]) -> list[Found]:
+    """The model's names outside the rules' people, projects and events; inside a title, only a
+    body named in full is one (铁道部 of 铁道部部长, not 市委 of 市委书记)."""
+    model = _unclaimed(model, names)
+    return [*_unclaimed([f for f in model if not _named_in_full(f)], titles), *(f for f in model if _named_in_full(f))]
 
 
 def _named_in_full(f: Found) -> bool:

@@ -10,7 +10,7 @@ from kb.stages import lexicon
 from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
-NAME = "kb.events.v2"
+NAME = "kb.events.v3"
 _QUALIFIER = re.compile(r"（第[^（）]{1,5}）")  # 培训班（第一期）
 _LONG = 6  # a long name is a specific one (抗击新冠肺炎疫情表彰大会)
 _ORDINAL = re.compile(r"第|届|次|\d")  # 第三届, 十九届五中全会, 市八次党代会

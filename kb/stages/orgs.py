@@ -12,7 +12,7 @@ from kb.stages import lexicon, places
 from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
-NAME = "kb.orgs.v1"
+NAME = "kb.orgs.v2"
 # after a body's short form, characters that make it part of a title or of a longer name
 _BODY_CONTINUES = re.compile("[书副常秘办会委员主党组宣统政纪监工机大领部督扩]")
 _COUNT = re.compile(r"(?=[等两二三四五六七八九十\d])等?(?:[两二三四五六七八九十]|\d+)家(?:企业|公司|单位)")

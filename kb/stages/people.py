@@ -13,7 +13,7 @@ from kb.stages.lexicon import CJK
 from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
-NAME = "kb.people.v2"
+NAME = "kb.people.v3"
 _CJK = re.compile(f"[{CJK}]")
 _CJK_ONLY = re.compile(f"[{CJK}]+")
 # single characters that, printed right after a two-character name, are not part of it

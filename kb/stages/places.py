@@ -15,7 +15,7 @@ from kb.stages.divisions import Division
 from kb.stages.rule import RuleContext
 from kb.stages.text import Found, Text
 
-NAME = "kb.places.v3"
+NAME = "kb.places.v4"
 _LEVELS = ("country", "province", "city", "county", "town", "village")
 _CHAIN_LEVELS = "省市县区旗镇乡路"  # a chain of places splits after these
 _MAX_PREFIX = 8

@@ -17,7 +17,7 @@ from kb.stages import lexicon, orgs
 from kb.stages.lexicon import CJK
 from kb.stages.text import Found, Text
 
-NAME = f"kb.recognize.v1+{digest()}"  # the weights' digest too: a retrained model is another stage
+NAME = f"kb.recognize.v2+{digest()}"  # the weights' digest too: a retrained model is another stage
 _PERSON = re.compile(f"[{CJK}]{{2,8}}|[{CJK}]{{1,8}}(?:·[{CJK}]{{1,8}})+")
 _NAME = re.compile(f"[{CJK}A-Za-z0-9·（）()]+")
 CONFIDENT = 0.7  # a name the model reads once is kept at this probability (chosen on the tuning part)

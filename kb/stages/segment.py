@@ -14,7 +14,7 @@ from kb.stages.headlines import split_titles
 from kb.stages.normalize import is_column_text
 from kb.stages.paragraphs import CONTINUATION, LEAD_BYLINE, Para, paragraphs
 
-NAME = "kb.segment.v4"
+NAME = "kb.segment.v5"
 
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
 VOTE_MARGIN = 2  # title runs that must agree, more one way than the other, to decide the order
