@@ -207,7 +207,14 @@ def _after_division(text: Text, start: int) -> int:
 
 def _division_before(text: Text, start: int, end: int) -> bool:
     """Whether a known division ends at end, however rjieba cut the text (花石|镇白|南村)."""
-    return any(divisions.lookup(text.text[k:end]) for k in range(start, end - 2))
+    return text.text[end - 1:end] in _division_ends() and \
+        any(divisions.lookup(text.text[k:end]) for k in range(start, end - 2))
+
+
+@lru_cache(maxsize=1)
+def _division_ends() -> frozenset[str]:
+    """The characters a division's name ends with (镇, 县, 旗…): what to check before looking one up."""
+    return frozenset(name[-1] for name in divisions.index())
 
 
 def _inside_word(text: Text, start: int, end: int) -> bool:
