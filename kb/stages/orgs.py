@@ -21,6 +21,7 @@ _LISTED = re.compile(r"(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-
 _LIST_REACH = 80  # characters before a count that a list of names may take
 _MIN_PREFIX = 2  # characters a name needs before its suffix
 _LEVELS = re.compile("[两二三四五六七八九多各]级")  # bodies at so many levels: no one organization
+_COUNTED_END = re.compile(r"(?:[一二三四五六七八九十百千两几多余\d]|大)部$")  # 三十多部 (works), 华北大部 (most of it)
 
 
 @lru_cache(maxsize=1)
@@ -74,9 +75,9 @@ def _not_org(text: Text, surface: str, end: int) -> bool:
 
 def generic(surface: str) -> bool:
     """A name that names no particular organization (相关部门), bodies at several levels (县乡两级
-    政府, 三级人大), or a word that only ends like one (布局, 干部)."""
+    政府, 三级人大), or a word that only ends like one (布局, 干部; 三十多部 works, 华北大部)."""
     return surface in lexicon.wordset("orgs_generic.txt") or _LEVELS.search(surface) is not None \
-        or _not_endings().search(surface) is not None
+        or _COUNTED_END.search(surface) is not None or _not_endings().search(surface) is not None
 
 
 @lru_cache(maxsize=1)
