@@ -56,6 +56,12 @@ def test_recognize_a_place_by_its_canonical_name_may_begin_a_longer_name():
     assert (kept, [f.surface for f in taken]) == ([], ["河南省消防总队"])
 
 
+def test_recognize_地区_after_the_model_s_place_is_a_common_word():
+    text = "会议讨论了南斯拉夫地区的局势"
+    kept, taken = _reconcile([_at(text, "place", "南斯拉夫地区")], [_at(text, "place", "南斯拉夫")])
+    assert (kept, [f.surface for f in taken]) == ([], ["南斯拉夫"])
+
+
 def test_recognize_unclaimed_drops_names_inside_titles():
     text = "市委书记王晓明说"
     model = [_at(text, "organization", "市委"), _at(text, "person", "王晓明")]

@@ -145,7 +145,7 @@ def _rules_read_better(r: Found, m: Found, inside: int, alone: bool) -> bool:
     if r.name != r.surface and r.name.endswith(r.surface):  # expanded, not a place's canonical name (河南省 -> 河南)
         return m.start >= r.start
     if alone and m.start == r.start and m.end < r.end:
-        return True
+        return r.surface[m.end - r.start:] != places.AREA  # but 南亚|地区: a common word after a name
     return m.end == r.end and m.start == r.start - 1 and m.surface[0] in lexicon.wordset("places_glue.txt")
 
 

@@ -30,7 +30,7 @@ _NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "d", "a", "ad", "an", "c", "p", "q"
                             "u", "uj", "ul", "uz", "zg", "y", "e", "o"})
 _GLUE_TAGS = frozenset({"p", "c"})
 _FOREIGN = frozenset({"country", "locality", "region"})
-_AREA = "地区"  # a word after a place's name (亚太地区, 中东地区: the place is 亚太, 中东)
+AREA = "地区"  # a word after a place's name (亚太地区, 中东地区: the place is 亚太, 中东)
 _NAMED_AFTER = frozenset({"landmark", "area"})  # levels of places_suffixes.txt that take their division's name
 
 
@@ -110,7 +110,7 @@ def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
         name = text.text[start:m.end()]
         if m.start() - start < 2 or name in generic or not _which(text, start, m, name):
             continue
-        end = m.start() if m.group() == _AREA and name[:-len(_AREA)] in known() else m.end()
+        end = m.start() if m.group() == AREA and name[:-len(AREA)] in known() else m.end()
         canonical, printed, level = _canonical(text.text[start:end], table[m.group()], home)
         out.append(Found("place", canonical, printed, start, end, level))
     return out
