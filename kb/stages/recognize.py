@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kb.ner.model import Span, digest, load
 from kb.stages import lexicon, orgs
@@ -26,7 +26,9 @@ CUED = 0.5  # ... and a person at this one when a word that follows names follow
 
 def find(text: Text, skip: Sequence[tuple[int, int]] = ()) -> list[Found]:
     """The model's people, organizations and places in the page's compact text, outside the
-    [start, end) stretches to skip: those it is confident of, and those it reads more than once."""
+    [start, end) stretches to skip: those it is confident of, those it reads more than once, and
+    people a word that follows names follows; a one-character place only when it stands for one
+    (_short_forms)."""
     starts, pieces = [], []
     for first, last in _between(_token_bounds(text, skip), len(text.tokens)):
         starts.append(text.token_starts[first])
