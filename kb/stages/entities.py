@@ -85,9 +85,10 @@ def _people(text: Text, items: tuple[Item, ...], context: RuleContext, model: se
     bylines = {n for i in items for n in (*i.reporters, *i.photographers, *i.correspondents)}
     known.update(part for n in bylines for part in people.split_glued(n) if 2 <= len(part) <= 4)
     for rule in (people.cue_names, people.headline_names, people.listed, people.tagged_names, people.listed):
-        known.update(f.name for f in rule(text, replace(context, people=frozenset(known)))
-                     if rule is not people.tagged_names or f.name in model
-                     or any(start <= f.start and f.end <= end for start, end in home))
+        found = rule(text, replace(context, people=frozenset(known)))
+        if rule is people.tagged_names:  # where the model reads, rjieba's tag alone makes no person
+            found = [f for f in found if f.name in model or any(a <= f.start and f.end <= b for a, b in home)]
+        known.update(f.name for f in found)
     names = known | model  # a name inside another says where that one ends (张三 of 张三李四)
     known.update(m for m in model if not any(k in m for k in names - {m}))
     return people.learned(text, replace(context, people=frozenset(known)))

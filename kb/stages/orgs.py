@@ -20,8 +20,8 @@ _COUNTED = re.compile("家(?:企业|公司|单位)")  # what every _COUNT ends w
 _LISTED = re.compile(r"(?:[\u4e00-\u9fffA-Za-z0-9]{2,12}、)+[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
 _LIST_REACH = 80  # characters before a count that a list of names may take
 _MIN_PREFIX = 2  # characters a name needs before its suffix
-_LEVELS = re.compile("[两二三四五六七八九多各]级")  # bodies at so many levels: no one organization
-_COUNTED_END = re.compile(r"(?:[一二三四五六七八九十百千两几多余\d]|大)部$")  # 三十多部 (works), 华北大部 (most of it)
+# no one organization: bodies at so many levels (三级人大), a count of works (三十多部), most of a region (华北大部)
+_NO_ONE_BODY = re.compile(r"[两二三四五六七八九多各]级|(?:[一二三四五六七八九十百千两几多余\d]|大)部$")
 
 
 @lru_cache(maxsize=1)
@@ -76,8 +76,8 @@ def _not_org(text: Text, surface: str, end: int) -> bool:
 def generic(surface: str) -> bool:
     """A name that names no particular organization (相关部门), bodies at several levels (县乡两级
     政府, 三级人大), or a word that only ends like one (布局, 干部; 三十多部 works, 华北大部)."""
-    return surface in lexicon.wordset("orgs_generic.txt") or _LEVELS.search(surface) is not None \
-        or _COUNTED_END.search(surface) is not None or _not_endings().search(surface) is not None
+    return surface in lexicon.wordset("orgs_generic.txt") or _NO_ONE_BODY.search(surface) is not None \
+        or _not_endings().search(surface) is not None
 
 
 @lru_cache(maxsize=1)
