@@ -40,7 +40,7 @@ from kb.dumps.pages import PageDump, pack, page_dump, unpack
 from kb.errors import KbError, PageError
 from kb.iris import Minter, reserved_page_id
 from kb.model import PageResult
-from kb.pipeline import extract
+from kb.pipeline import extract, settle
 from kb.store import DataDir, open_store_read_only
 from kb.vocab import SCHEMA
 
@@ -139,6 +139,7 @@ def _prepare(path: Path) -> Prepared | PageError:
     settings, known, mint = _JOB
     try:
         result = extract(path, settings)
+        settle()
         if known.get(result.page.id) == result.page.sha256:
             return Prepared(result.page.id, result.page.path, result.page.sha256, None)
         return _mapped(result, mint, corrections.plan_for(settings))

@@ -39,7 +39,8 @@ def qualify(result: PageResult, settings: Settings) -> PageResult:
     """The page's result with a qualifier on each entity that its own text tells apart."""
     found = {**person_qualifiers(result.posts, home_names(settings)),
              **event_qualifiers(result.entities)}
-    entities = tuple(replace(e, qualifier=found.get((e.kind, e.name))) for e in result.entities)
+    entities = tuple(e if (q := found.get((e.kind, e.name))) == e.qualifier else replace(e, qualifier=q)
+                     for e in result.entities)  # (replace() is slow, and most entities need no qualifier)
     return replace(result, entities=entities)
 
 

@@ -2,6 +2,8 @@
 apart same-named entities (kb.identity), so that every caller gets the result the build maps."""
 from __future__ import annotations
 
+import atexit
+import gc
 from pathlib import Path
 
 from kb import identity
@@ -12,6 +14,7 @@ from kb.stages import dates, entities, normalize, read, segment
 
 # The stages in order, with their versioned names (recorded in provenance).
 STAGES = (read, normalize, dates, segment, entities)
+_settled = False  # whether settle() has run in this process
 
 
 def stage_names() -> tuple[str, ...]:
@@ -29,3 +32,17 @@ def extract(path: str | Path, settings: Settings) -> PageResult:
         raise PageError(raw.path, "no article found: not a newspaper page")
     mentions, found, posts = entities.extract(page, items, settings)
     return identity.qualify(PageResult(page, items, mentions, found, posts), settings)
+
+
+def settle() -> None:
+    """For a process that extracts many pages, once the stages have loaded their data (after its
+    first page): put what is alive then (rjieba's dictionary, the gazetteer, the model, the word
+    lists) out of reach of the cyclic garbage collector, whose full collections would otherwise walk
+    all of it again every few dozen pages (8% of extraction time on the seed pages). Undone at exit,
+    where frozen objects are not finalized (a file left open would lose what it had not written)."""
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.collect()
+        gc.freeze()
+        atexit.register(gc.unfreeze)

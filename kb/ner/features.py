@@ -73,7 +73,7 @@ def families(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarr
     codes[2:n + 2] = fold(text)
     cls = np.zeros(n + 2, dtype=np.int64)
     cls[1:n + 1] = _CLASSES.take(codes[2:n + 2], mode="clip")
-    words, tags = zip(*tokens) if tokens else ((), ())
+    words, tags = [w for w, _ in tokens], [t for _, t in tokens]  # (not zip(*tokens): slower by half)
     lengths = np.fromiter(map(len, words), np.int64, len(words))
     tag_ids = np.fromiter(map(_TAG_IDS.get, tags, repeat(0)), np.int64, len(tags))
     word_keys = np.fromiter(map(_word_key, words), np.int64, len(words))
@@ -111,10 +111,18 @@ def _gazetteer(words: Sequence[str], lengths: np.ndarray, n: int) -> np.ndarray:
     """1, 2, 3 at the first, middle and last characters of rjieba's words that name a known place
     (China's divisions, the world's countries and cities, regions), 0 elsewhere."""
     known, out = _places(), np.zeros(n, np.int64)
-    for at, word in zip((np.cumsum(lengths) - lengths).tolist(), words):
-        if len(word) > 1 and word in known:
-            out[at], out[at + 1:at + len(word) - 1], out[at + len(word) - 1] = 1, 2, 3
+    hits = [i for i, word in enumerate(words) if word in known]  # (known holds no one-character name)
+    if hits:
+        firsts = (np.cumsum(lengths) - lengths)[hits]
+        sizes = lengths[hits]
+        out[np.repeat(firsts, sizes) + _within(sizes)] = 2
+        out[firsts], out[firsts + sizes - 1] = 1, 3
     return out
+
+
+def _within(sizes: np.ndarray) -> np.ndarray:
+    """0, 1, .. size - 1 for each size, one after another."""
+    return np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
 @lru_cache(maxsize=1)

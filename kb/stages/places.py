@@ -9,6 +9,8 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
+
 from kb.config import Settings
 from kb.stages import divisions, lexicon
 from kb.stages.divisions import Division
@@ -54,14 +56,15 @@ def known() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=8)
-def _names(*home: str) -> tuple[frozenset[str], dict[str, int]]:
-    """(names read as places by name alone, their first two characters -> the longest's length)."""
+def _names(*home: str) -> tuple[frozenset[str], dict[str, int], np.ndarray]:
+    """(names read as places by name alone, their first two characters -> the longest's length,
+    the sorted _pair_keys of those first two characters)."""
     ambiguous = lexicon.wordset("places_ambiguous.txt") | lexicon.wordset("places_stop.txt")
     names = frozenset(n for n in (*known(), *home) if len(n) >= 2 and n not in ambiguous)
     longest: dict[str, int] = {}
     for n in names:
         longest[n[:2]] = max(len(n), longest.get(n[:2], 0))
-    return names, longest
+    return names, longest, np.array(sorted(ord(a) << 21 | ord(b) for a, b in longest), np.int64)
 
 
 def place_suffix(name: str) -> str | None:
@@ -253,10 +256,10 @@ def _common(text: Text, start: int, end: int, suffix: int) -> bool:
 def _named(text: Text, home: _Home) -> list[Found]:
     """Places known by name (and the home city and province) printed as whole words: the longest
     name starting at a word start. One set look-up per word start, on its first two characters."""
-    names, firsts = _names(*home.short)
+    names, firsts, pairs = _names(*home.short)
     s, tokens, starts = text.text, text.tokens, text.token_starts
     out = []
-    for i in [i for i, start in enumerate(starts) if s[start:start + 2] in firsts]:
+    for i in _opening(text, pairs):
         start = end = starts[i]
         longest, hit = firsts[s[start:start + 2]], None
         for j in range(i, min(i + _MAX_TOKENS, len(tokens))):
@@ -269,6 +272,17 @@ def _named(text: Text, home: _Home) -> list[Found]:
             canonical, name, level = _canonical(s[start:hit[1]], "", home)
             out.append(Found("place", canonical, name, start, hit[1], level))
     return out
+
+
+def _opening(text: Text, pairs: np.ndarray) -> list[int]:
+    """The indexes of the words whose first two characters open a known name (pairs: their keys,
+    a character's code shifted past any code point, plus the next one's), found for all words at once."""
+    codes = np.zeros(len(text.text) + 1, np.int64)  # a word's first character is the text's last: 0 after it
+    codes[:-1] = np.frombuffer(text.text.encode("utf-32-le"), np.uint32)
+    starts = np.array(text.token_starts, np.int64)
+    keys = codes[starts] << 21 | codes[starts + 1]
+    found = pairs.take(np.searchsorted(pairs, keys), mode="clip") == keys
+    return np.flatnonzero(found).tolist()
 
 
 def _whole(text: Text, first: int, last: int, end: int, home: _Home) -> bool:

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
@@ -84,8 +84,7 @@ class Text:
     def tagged(self, tags: frozenset[str]) -> list[tuple[str, str, int]]:
         """(word, tag, start) of the tokens with one of these tags, in text order."""
         def pick() -> list[tuple[str, str, int]]:
-            chosen = compress(range(len(self.tokens)), map(tags.__contains__, map(itemgetter(1), self.tokens)))
-            return [(*self.tokens[i], self.token_starts[i]) for i in chosen]
+            return [(word, tag, start) for (word, tag), start in zip(self.tokens, self.token_starts) if tag in tags]
 
         return self.memo(("tagged", tags), pick)
 
