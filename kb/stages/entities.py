@@ -245,8 +245,7 @@ def _governed(named: list[Found], context: RuleContext) -> list[Found]:
         if f.kind != "organization" or word is None or len(f.surface) == len(word):
             continue
         head = f.surface[:-len(word)]
-        out += [p._replace(start=f.start, end=f.start + len(head))
-                for p in places.find(Text.of(head), context) if (p.start, p.end) == (0, len(head))]
+        out += [p._replace(start=f.start, end=f.start + len(head)) for p in places.spanning(head, context)]
     return out
 
 

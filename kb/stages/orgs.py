@@ -40,6 +40,8 @@ def _suffixed(text: Text, settings: Settings) -> list[Found]:
     stop = lexicon.wordset("orgs_stop.txt")
     found: list[Found] = []
     for m in _pattern().finditer(text.text):
+        if m.end() not in text.ending_at:  # a suffix inside a longer word (局面): no name (_not_org), no walk left
+            continue
         start = _after_complete(text, text.name_start(m.start(), stop), m.start())
         surface = text.text[start:m.end()]
         if m.start() - start < _MIN_PREFIX or _not_org(text, surface, m.end()) or not text.proper(start, m.start()):

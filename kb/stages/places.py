@@ -91,6 +91,15 @@ def find(text: Text, context: RuleContext) -> list[Found]:
     return _contain(_distinct(found), home)
 
 
+def spanning(name: str, context: RuleContext) -> list[Found]:
+    """What find reads as the whole of name (印度 of 印度政府). Only a known name or a name ending
+    in a place suffix after two characters or more can be one: for any other, find does not run."""
+    if name not in _names(*_Home.of(context.settings).short)[0] and \
+            not any(m.end() == len(name) and m.start() >= 2 for m in _pattern().finditer(name)):
+        return []
+    return [p for p in find(Text.of(name), context) if (p.start, p.end) == (0, len(name))]
+
+
 def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
     """Names ending in a suffix; one starts after a place known by name printed before it in a row
     (鄂尔多斯市鄂托克旗|乌兰镇), and a known division is taken however rjieba cut it (将官|池镇)."""
@@ -100,8 +109,11 @@ def _suffixed(text: Text, home: _Home, named_ends: list[int]) -> list[Found]:
     glue = _glue()
     out = []
     for m in _pattern().finditer(text.text):
+        inside = _inside_word(text, m.start(), m.end())
+        if inside and text.text[m.end() - 1] not in _division_ends():
+            continue  # no division ends here either (_division_before): known before walking left
         start = _after_division(text, _left(text, m.start(), stop))
-        if _inside_word(text, m.start(), m.end()) and not _division_before(text, start, m.end()):
+        if inside and not _division_before(text, start, m.end()):
             continue
         if table[m.group()] not in _UNSPLIT:
             start = _chain_start(text, start, m.start())
