@@ -73,10 +73,8 @@ def _apply(text: str, offsets: Sequence[int], edits: list[Edit]) -> tuple[str, S
     for start, end, repl in sorted(edits):
         if start < pos:
             continue
-        parts.append(text[pos:start])
-        out.extend(offsets[pos:start])
-        parts.append(repl)
-        out.extend(offsets[start:start + len(repl)])
+        parts += (text[pos:start], repl)
+        out += offsets[pos:start + len(repl)]  # the characters kept, then those the replacement maps to
         pos = end
     parts.append(text[pos:])
     out.extend(offsets[pos:])
