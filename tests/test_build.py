@@ -178,12 +178,13 @@ def test_build_add_keeps_the_base_and_city_the_kb_was_built_with(tmp_path):
 
 def test_settle_freezes_the_loaded_data_and_loses_no_write_at_exit(tmp_path):
     """pipeline.settle (run by each build worker after its first page) hides what the stages
-    loaded from the garbage collector; a file opened before and left open is still written at exit."""
+    loaded from the garbage collector and makes its young collections rarer; a file opened before
+    and left open is still written at exit."""
     out = tmp_path / "out.txt"
     script = f"""
 import gc
 from kb.config import resolve
-from kb.pipeline import extract, settle
+from kb.pipeline import YOUNG, extract, settle
 def extract_all():
     extract({str(SEED_FILES[0])!r}, resolve({{}}))
     settle()
@@ -192,6 +193,7 @@ log = open({str(out)!r}, "w")
 log.write("all of it")
 extract_all()
 assert gc.get_freeze_count() > 10_000, gc.get_freeze_count()
+assert gc.get_threshold()[0] == YOUNG, gc.get_threshold()
 """
     subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
     assert out.read_text() == "all of it"
