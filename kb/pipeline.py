@@ -15,6 +15,7 @@ from kb.stages import dates, entities, normalize, read, segment
 # The stages in order, with their versioned names (recorded in provenance).
 STAGES = (read, normalize, dates, segment, entities)
 _settled = False  # whether settle() has run in this process
+YOUNG = 10_000  # objects allocated (less those freed) that start a collection after settle(); Python's: 700
 
 
 def stage_names() -> tuple[str, ...]:
@@ -32,9 +33,6 @@ def extract(path: str | Path, settings: Settings) -> PageResult:
         raise PageError(raw.path, "no article found: not a newspaper page")
     mentions, found, posts = entities.extract(page, items, settings)
     return identity.qualify(PageResult(page, items, mentions, found, posts), settings)
-
-
-YOUNG = 10_000  # objects allocated (less those freed) that start a collection after settle(); Python's: 700
 
 
 def settle() -> None:

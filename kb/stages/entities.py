@@ -84,8 +84,13 @@ def _people(text: Text, items: tuple[Item, ...], context: RuleContext, model: se
     known = set(context.people)
     bylines = {n for i in items for n in (*i.reporters, *i.photographers, *i.correspondents)}
     known.update(part for n in bylines for part in people.split_glued(n) if 2 <= len(part) <= 4)
+    tried: set[tuple] = set()  # (rule, the names it was given): given the same names, it finds the same
     for rule in (people.cue_names, people.headline_names, people.listed, people.tagged_names, people.listed):
-        found = rule(text, replace(context, people=frozenset(known)))
+        names = frozenset(known)
+        if (rule, names) in tried:
+            continue  # listed again, when tagged_names found no one new
+        tried.add((rule, names))
+        found = rule(text, replace(context, people=names))
         if rule is people.tagged_names:  # where the model reads, rjieba's tag alone makes no person
             found = [f for f in found if f.name in model or any(a <= f.start and f.end <= b for a, b in home)]
         known.update(f.name for f in found)

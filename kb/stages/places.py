@@ -58,7 +58,7 @@ def known() -> dict[str, tuple[str, str]]:
 @lru_cache(maxsize=8)
 def _names(*home: str) -> tuple[frozenset[str], dict[str, int], np.ndarray]:
     """(names read as places by name alone, their first two characters -> the longest's length,
-    the sorted _pair_keys of those first two characters)."""
+    those first two characters as sorted numbers, for _opening)."""
     ambiguous = lexicon.wordset("places_ambiguous.txt") | lexicon.wordset("places_stop.txt")
     names = frozenset(n for n in (*known(), *home) if len(n) >= 2 and n not in ambiguous)
     longest: dict[str, int] = {}
@@ -267,7 +267,7 @@ def _common(text: Text, start: int, end: int, suffix: int) -> bool:
 
 def _named(text: Text, home: _Home) -> list[Found]:
     """Places known by name (and the home city and province) printed as whole words: the longest
-    name starting at a word start. One set look-up per word start, on its first two characters."""
+    name starting at a word start, tried where a name opens with the word's first two characters."""
     names, firsts, pairs = _names(*home.short)
     s, tokens, starts = text.text, text.tokens, text.token_starts
     out = []
@@ -287,9 +287,9 @@ def _named(text: Text, home: _Home) -> list[Found]:
 
 
 def _opening(text: Text, pairs: np.ndarray) -> list[int]:
-    """The indexes of the words whose first two characters open a known name (pairs: their keys,
-    a character's code shifted past any code point, plus the next one's), found for all words at once."""
-    codes = np.zeros(len(text.text) + 1, np.int64)  # a word's first character is the text's last: 0 after it
+    """The indexes of the words whose first two characters open a known name (pairs: the first
+    character's code shifted past any code point, plus the second's), found for all words at once."""
+    codes = np.zeros(len(text.text) + 1, np.int64)  # 0 after the last: a last word of one character pairs with none
     codes[:-1] = np.frombuffer(text.text.encode("utf-32-le"), np.uint32)
     starts = np.array(text.token_starts, np.int64)
     keys = codes[starts] << 21 | codes[starts + 1]
