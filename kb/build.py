@@ -337,7 +337,6 @@ def _saved(run: _Run, pages: Iterable[Prepared]) -> Iterator[bytes]:
         yield page.dump.nquads
 
 
-
 def _complete(run: _Run) -> BuildReport:
     """Resolve entities over every page of the snapshot, describe it, write its dumps, publish it."""
     with run.report.timed("entities"):

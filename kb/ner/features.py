@@ -78,16 +78,17 @@ def families(text: str, tokens: Sequence[tuple[str, str]]) -> dict[str, np.ndarr
     tag_ids = np.fromiter(map(_TAG_IDS.get, tags, repeat(0)), np.int64, len(tags))
     word_keys = np.fromiter(map(_word_key, words), np.int64, len(words))
     ends = np.cumsum(lengths)
+    starts = ends - lengths
     position = np.ones(n, np.int64)  # B M E S: 0 1 2 3
     position[ends[lengths > 1] - 1] = 2
-    position[(ends - lengths)[lengths > 1]] = 0
+    position[starts[lengths > 1]] = 0
     position[ends[lengths == 1] - 1] = 3
     tag = np.zeros(n + 2, dtype=np.int64)
     tag[1:n + 1] = np.repeat(tag_ids * 4, lengths) + position + 1
     flags = np.zeros(n + 2, dtype=np.int64)
     flags[1:n + 1] = _lexicon().take(codes[2:n + 2], mode="clip") + 1
     return {"u": codes, "b": (codes[:-1] << 21) | codes[1:], "k": cls[:n] * 25 + cls[1:n + 1] * 5 + cls[2:] + 1,
-            "t": tag, "w": np.repeat(word_keys, lengths), "x": flags, "g": _gazetteer(words, lengths, n)}
+            "t": tag, "w": np.repeat(word_keys, lengths), "x": flags, "g": _gazetteer(words, starts, lengths, n)}
 
 
 @lru_cache(maxsize=1)
@@ -107,13 +108,13 @@ def _lexicon() -> np.ndarray:
     return table
 
 
-def _gazetteer(words: Sequence[str], lengths: np.ndarray, n: int) -> np.ndarray:
+def _gazetteer(words: Sequence[str], starts: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
     """1, 2, 3 at the first, middle and last characters of rjieba's words that name a known place
     (China's divisions, the world's countries and cities, regions), 0 elsewhere."""
     known, out = _places(), np.zeros(n, np.int64)
     hits = [i for i, word in enumerate(words) if word in known]  # (known holds no one-character name)
     if hits:
-        firsts = (np.cumsum(lengths) - lengths)[hits]
+        firsts = starts[hits]
         sizes = lengths[hits]
         out[np.repeat(firsts, sizes) + _within(sizes)] = 2
         out[firsts], out[firsts + sizes - 1] = 1, 3

@@ -40,11 +40,11 @@ def _suffixed(text: Text, settings: Settings) -> list[Found]:
     stop = lexicon.wordset("orgs_stop.txt")
     found: list[Found] = []
     for m in _pattern().finditer(text.text):
-        if m.end() not in text.ending_at:  # a suffix inside a longer word (局面): no name (_not_org), no walk left
+        if m.end() not in text.ending_at:  # a suffix inside a longer word (局面) is none
             continue
         start = _after_complete(text, text.name_start(m.start(), stop), m.start())
         surface = text.text[start:m.end()]
-        if m.start() - start < _MIN_PREFIX or _not_org(text, surface, m.end()) or not text.proper(start, m.start()):
+        if m.start() - start < _MIN_PREFIX or _not_org(surface) or not text.proper(start, m.start()):
             continue
         kind = table[next(surface[-n:] for n in _suffix_lengths() if surface[-n:] in table)]
         found.append(Found("organization", expand(surface, settings), surface, start, m.end(), kind))
@@ -69,10 +69,10 @@ def _ending() -> re.Pattern[str]:
     return re.compile(f"(?:{lexicon.alternation(lexicon.suffix_table('orgs_suffixes.txt'))})$")
 
 
-def _not_org(text: Text, surface: str, end: int) -> bool:
+def _not_org(surface: str) -> bool:
     """Generic names, words that only end like one, endings left to other rules (市人大常委会,
-    党委书记), suffixes inside a longer word (局面)."""
-    return generic(surface) or _left_to_others().search(surface) is not None or end not in text.ending_at
+    党委书记)."""
+    return generic(surface) or _left_to_others().search(surface) is not None
 
 
 def generic(surface: str) -> bool:

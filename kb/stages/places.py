@@ -94,7 +94,7 @@ def find(text: Text, context: RuleContext) -> list[Found]:
 def spanning(name: str, context: RuleContext) -> list[Found]:
     """What find reads as the whole of name (印度 of 印度政府). Only a known name or a name ending
     in a place suffix after two characters or more can be one: for any other, find does not run."""
-    if name not in _names(*_Home.of(context.settings).short)[0] and \
+    if name not in _names(*context.home)[0] and \
             not any(m.end() == len(name) and m.start() >= 2 for m in _pattern().finditer(name)):
         return []
     return [p for p in find(Text.of(name), context) if (p.start, p.end) == (0, len(name))]
